@@ -1,0 +1,1 @@
+"""Fake LINE platform: Messaging API, webhooks and the simulator page."""

@@ -1,0 +1,31 @@
+"""Smart Kids LINE bot: the Flask application factory (`flask --app bot …`)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from bot.config import from_env
+from bot.db import make_engine, make_sessionmaker
+from bot.line_api import LineApi
+from bot.router import Router
+from bot.runtime import Runtime
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web app: configuration, database, LINE client, handlers, webhook and CLI."""
+    import handlers
+    from bot import cli, webhook
+
+    cfg = from_env(test_config)
+    app = Flask(__name__)
+    engine = make_engine(cfg.DATABASE_URL)
+    router = Router()
+    handlers.register_all(router)
+    app.config["SMARTKIDS"] = cfg
+    app.extensions["smartkids"] = Runtime(cfg, engine, make_sessionmaker(engine), LineApi(cfg), router)
+    app.register_blueprint(webhook.bp)
+    cli.register(app)
+    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
+    logging.getLogger("bot").setLevel(logging.INFO)
+    return app

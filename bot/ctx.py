@@ -1,0 +1,115 @@
+"""Ctx: what a handler gets — session, event, actor, conversation, clock, and queue-only messaging."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from linebot.v3.webhooks import Event, TextMessageContent
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.router import parse_postback
+from bot.runtime import Runtime
+from models import Conversation, LineUser
+
+MAX_PER_REQUEST = 5
+
+
+@dataclass
+class Ctx:
+    """One event being handled; handlers only talk to the outbox, never to LINE."""
+
+    rt: Runtime
+    session: Session
+    event: Event
+    raw: dict
+    conversation: Conversation
+    user: LineUser | None
+    now: datetime
+    event_key: str
+    _replies: list = field(default_factory=list)
+    _pushes: int = 0
+
+    @property
+    def event_type(self) -> str:
+        return self.raw.get("type", "")
+
+    @property
+    def chat_type(self) -> str:
+        kind = (self.raw.get("source") or {}).get("type", "user")
+        return "group" if kind in ("group", "room") else "user"
+
+    @property
+    def chat_id(self) -> str:
+        return self.conversation.chat_id
+
+    @property
+    def user_id(self) -> str | None:
+        return (self.raw.get("source") or {}).get("userId")
+
+    @property
+    def message(self):
+        return getattr(self.event, "message", None)
+
+    @property
+    def text(self) -> str | None:
+        return self.message.text.strip() if isinstance(self.message, TextMessageContent) else None
+
+    @property
+    def postback(self) -> dict:
+        return parse_postback(self.raw.get("postback", {}).get("data", "")) if self.event_type == "postback" else {}
+
+    @property
+    def today(self):
+        return self.now.date()
+
+    @property
+    def draft(self) -> dict:
+        return dict(self.conversation.draft or {})
+
+    def save_draft(self, **values) -> None:
+        """Merge values into the flow's draft (kept until the flow ends)."""
+        self.conversation.draft = {**(self.conversation.draft or {}), **values}
+
+    def set_state(self, flow, state: str) -> None:
+        """Move the conversation to `state` of `flow` and restart its timeout."""
+        self.conversation.flow, self.conversation.state = flow.name, state
+        self.conversation.expires_at = self.now.astimezone(timezone.utc) + flow.timeout
+
+    def end_flow(self) -> None:
+        """Leave any flow and drop its draft."""
+        conv = self.conversation
+        conv.flow = conv.state = conv.expires_at = None
+        conv.draft = {}
+
+    def flow_expired(self) -> bool:
+        """Whether the active flow's timeout has passed."""
+        expires = self.conversation.expires_at
+        return expires is not None and expires <= self.now
+
+    def reply(self, *messages: dict) -> None:
+        """Answer in this chat (free while the reply token lasts); sent after commit."""
+        self._replies.extend(messages)
+
+    def push(self, to: str, *messages: dict, key: str | None = None, priority: str = "routine") -> None:
+        """Queue a billed push; `key` names the logical message so a re-run sends it once."""
+        self._pushes += 1
+        outbox.queue_push(self.session, to, list(messages), key=key or f"{self.event_key}:push:{self._pushes}",
+                          priority=priority)
+
+    def content(self, message_id: str) -> bytes:
+        """Download what the user sent (do it at once: LINE content expires)."""
+        return self.rt.line.content(message_id)
+
+    def flush(self) -> None:
+        """Write the collected replies to the outbox: one reply, any overflow as pushes."""
+        token = self.raw.get("replyToken")
+        chunks = [self._replies[i:i + MAX_PER_REQUEST] for i in range(0, len(self._replies), MAX_PER_REQUEST)]
+        deadline = outbox.reply_deadline(self.raw, self.rt.cfg.REPLY_TOKEN_MAX_AGE_SECONDS)
+        for n, chunk in enumerate(chunks):
+            if n == 0 and token:
+                outbox.queue_reply(self.session, token, self.chat_id, chunk, key=f"{self.event_key}:reply",
+                                   deadline=deadline)
+            else:
+                outbox.queue_push(self.session, self.chat_id, chunk, key=f"{self.event_key}:reply:{n}")
+        self._replies.clear()

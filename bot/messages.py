@@ -1,0 +1,37 @@
+"""Builders for LINE message objects (plain dicts, as the Messaging API takes them)."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+MAX_TEXT = 5000
+MAX_QUICK = 13
+MAX_LABEL = 20
+
+
+def postback_data(action: str, **params) -> str:
+    """Encode a postback: 'a=<action>&k=v'; parse with bot.router.parse_postback."""
+    return urlencode({"a": action, **{k: v for k, v in params.items() if v is not None}})
+
+
+def postback(label: str, action: str, display: str | None = None, **params) -> dict:
+    """A postback action; `display` is what the user's bubble shows (defaults to the label)."""
+    return {"type": "postback", "label": label[:MAX_LABEL], "data": postback_data(action, **params),
+            "displayText": display or label}
+
+
+def say(label: str, text: str | None = None) -> dict:
+    """A message action: tapping it sends `text` (default: the label) as the user."""
+    return {"type": "message", "label": label[:MAX_LABEL], "text": text or label}
+
+
+def text(body: str, quick: list[dict] | None = None) -> dict:
+    """A text message, cut to LINE's limit, with optional quick-reply actions (at most 13)."""
+    msg = {"type": "text", "text": body[:MAX_TEXT]}
+    if quick:
+        msg["quickReply"] = {"items": [{"type": "action", "action": a} for a in quick[:MAX_QUICK]]}
+    return msg
+
+
+def image(url: str, preview_url: str | None = None) -> dict:
+    """An image message (both URLs must be HTTPS for the real LINE)."""
+    return {"type": "image", "originalContentUrl": url, "previewImageUrl": preview_url or url}

@@ -1,0 +1,137 @@
+"""Outbox: handlers and jobs queue messages here; delivery runs after commit, replies first."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import transaction
+from bot.line_api import LineApi, LineResult
+from models import OutboxMessage, Setting
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+RETRY_NAMESPACE = uuid.UUID("0f7c3c1e-5a8e-4c39-9d6f-2b1c7e9a4d10")
+MAX_BACKOFF = timedelta(minutes=10)
+QUOTA_KEY = "line_quota"
+
+
+def retry_key(stable_key: str) -> str:
+    """A deterministic X-Line-Retry-Key: the same logical message always gets the same UUID."""
+    return str(uuid.uuid5(RETRY_NAMESPACE, stable_key))
+
+
+def reply_deadline(event: dict, max_age_seconds: float) -> datetime:
+    """When an event's reply token should be treated as expired (LINE: about a minute)."""
+    sent_at = datetime.fromtimestamp(event.get("timestamp", 0) / 1000, timezone.utc)
+    return sent_at + timedelta(seconds=max_age_seconds)
+
+
+def queue_reply(session: Session, reply_token: str, chat_id: str, messages: list[dict], *,
+                key: str, deadline: datetime) -> OutboxMessage:
+    """Queue a free reply; after `deadline` (or if LINE refuses the token) it goes as a push to the chat."""
+    return _queue(session, OutboxMessage(kind="reply", to=chat_id, reply_token=reply_token,
+                                         reply_deadline=deadline, messages=messages, retry_key=retry_key(key)))
+
+
+def queue_push(session: Session, to: str, messages: list[dict], *, key: str,
+               priority: str = "routine") -> OutboxMessage:
+    """Queue a billed push; `key` names the logical message so a re-run never sends it twice."""
+    return _queue(session, OutboxMessage(kind="push", to=to, messages=messages, retry_key=retry_key(key),
+                                         priority=priority))
+
+
+def _queue(session: Session, row: OutboxMessage) -> OutboxMessage:
+    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.retry_key == row.retry_key))
+    if existing is not None:
+        return existing
+    session.add(row)
+    session.flush()
+    return row
+
+
+def quota_exhausted(session: Session, now: datetime) -> bool:
+    """Whether LINE said this month's quota is used up (routine pushes are held until next month)."""
+    state = session.get(Setting, QUOTA_KEY)
+    return bool(state and state.value.get("exhausted_month") == now.strftime("%Y-%m"))
+
+
+def _mark_quota_exhausted(session: Session, now: datetime) -> None:
+    state = session.get(Setting, QUOTA_KEY) or Setting(key=QUOTA_KEY, value={})
+    state.value = {**state.value, "exhausted_month": now.strftime("%Y-%m"), "at": now.isoformat()}
+    session.add(state)
+
+
+def _claim_next(session: Session, now: datetime, skip_routine_push: bool) -> OutboxMessage | None:
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+             .order_by(case((OutboxMessage.kind == "reply", 0), else_=1),
+                       case((OutboxMessage.priority == "safety", 0), else_=1), OutboxMessage.id)
+             .limit(1).with_for_update(skip_locked=True))
+    if skip_routine_push:
+        query = query.where((OutboxMessage.kind == "reply") | (OutboxMessage.priority == "safety"))
+    return session.scalar(query)
+
+
+def deliver_due(factory: sessionmaker, line: LineApi, now_fn=utcnow, limit: int = 100) -> int:
+    """Send what is due, one row per transaction; returns how many rows were settled."""
+    settled = 0
+    for _ in range(limit):
+        with transaction(factory) as session:
+            now = now_fn()
+            row = _claim_next(session, now, skip_routine_push=quota_exhausted(session, now))
+            if row is None:
+                return settled
+            _deliver_one(session, line, row, now)
+            settled += row.status != "pending"
+    return settled
+
+
+def _deliver_one(session: Session, line: LineApi, row: OutboxMessage, now: datetime) -> None:
+    row.attempts += 1
+    if row.kind == "reply":
+        if row.reply_deadline and now < row.reply_deadline:
+            result = line.reply(row.reply_token, row.messages)
+            if result.ok:
+                return _sent(row, now)
+            if not (result.status == 400 and "reply token" in result.message.lower()):
+                return _failed(row, result, now)
+        row.kind = "push"  # the token expired or was refused: the answer still has to arrive
+        log.info("reply %s falls back to a push", row.id)
+    result = line.push(row.to, row.messages, row.retry_key)
+    if result.ok or result.status == 409:
+        return _sent(row, now)
+    if result.monthly_limit:
+        _mark_quota_exhausted(session, now)
+        if row.priority != "safety":
+            row.status, row.last_error = "held", result.message
+            return None
+    _failed(row, result, now)
+
+
+def _sent(row: OutboxMessage, now: datetime) -> None:
+    row.status, row.sent_at, row.last_error = "sent", now, None
+
+
+def _failed(row: OutboxMessage, result: LineResult, now: datetime) -> None:
+    row.last_error = f"{result.status} {result.message}"[:2000]
+    if result.retryable or result.monthly_limit:
+        row.next_attempt_at = now + min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
+    else:
+        row.status = "rejected"  # LINE will never accept this body; kept for the operator to see
+        log.error("LINE rejected outbox %s: %s", row.id, row.last_error)
+
+
+def release_held(factory: sessionmaker, now_fn=utcnow) -> int:
+    """Once the quota month has turned, put held routine pushes back in the queue."""
+    with transaction(factory) as session:
+        now = now_fn()
+        if quota_exhausted(session, now):
+            return 0
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.status == "held")).all()
+        for row in rows:
+            row.status, row.next_attempt_at = "pending", now
+        return len(rows)

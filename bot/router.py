@@ -1,0 +1,160 @@
+"""Router and flows as tables: entries, states, fallbacks and a timeout, with state in the database.
+
+Dispatch order, stated once: the always-routes ("ยกเลิก"); the active (unexpired) flow's state handlers, then its fallbacks; then the
+entry routes in registration order (an entry re-enters, ending any active flow); then the default.
+A handler returns the next state name, or END to finish the flow (its draft is then discarded).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Callable
+from urllib.parse import parse_qsl
+
+END = None
+Handler = Callable[["Ctx"], "str | None"]  # noqa: F821
+
+
+def parse_postback(data: str) -> dict:
+    """Decode postback data made by bot.messages.postback_data."""
+    return dict(parse_qsl(data or "", keep_blank_values=True))
+
+
+@dataclass
+class Match:
+    """What a route listens for; every given condition must hold."""
+
+    text: re.Pattern | None = None
+    postback: str | None = None
+    message: type | None = None
+    event: str | None = None
+    chat: str | None = None  # "user" | "group"
+    when: Callable | None = None
+
+    def __call__(self, ctx) -> bool:
+        if self.chat and ctx.chat_type != self.chat:
+            return False
+        if self.event and ctx.event_type != self.event:
+            return False
+        if self.message and not isinstance(ctx.message, self.message):
+            return False
+        if self.text and not (ctx.text is not None and self.text.search(ctx.text)):
+            return False
+        if self.postback and ctx.postback.get("a") != self.postback:
+            return False
+        return self.when(ctx) if self.when else True
+
+
+def _match(text=None, postback=None, message=None, event=None, chat=None, when=None) -> Match:
+    pattern = re.compile(text) if isinstance(text, str) else text
+    if event is None and (text is not None or message is not None):
+        event = "message"
+    if event is None and postback is not None:
+        event = "postback"
+    return Match(pattern, postback, message, event, chat, when)
+
+
+@dataclass
+class Route:
+    """A condition and the handler it calls; `flow` is the flow an entry starts (or None)."""
+
+    match: Match
+    handler: Handler
+    flow: "Flow | None" = None
+
+
+@dataclass
+class Flow:
+    """A multi-step conversation: entries, states → handlers, fallbacks, a timeout."""
+
+    name: str
+    timeout: timedelta = timedelta(minutes=30)
+    entries: list[Route] = field(default_factory=list)
+    states: dict[str, list[Route]] = field(default_factory=dict)
+    fallbacks: list[Route] = field(default_factory=list)
+
+    def entry(self, **conditions):
+        """Register a handler that starts this flow."""
+        return self._add(lambda h: self.entries.append(Route(_match(**conditions), h, self)))
+
+    def state(self, name: str, **conditions):
+        """Register a handler for input while the flow is in state `name`."""
+        return self._add(lambda h: self.states.setdefault(name, []).append(Route(_match(**conditions), h, self)))
+
+    def fallback(self, **conditions):
+        """Register a handler for anything the current state did not take."""
+        return self._add(lambda h: self.fallbacks.append(Route(_match(**conditions), h, self)))
+
+    @staticmethod
+    def _add(register):
+        def decorator(handler):
+            register(handler)
+            return handler
+        return decorator
+
+
+class Router:
+    """Holds flows and one-shot routes in priority order and dispatches a Ctx to one handler."""
+
+    def __init__(self):
+        self.flows: dict[str, Flow] = {}
+        self.routes: list[Route] = []
+        self.first: list[Route] = []
+        self.default: Handler | None = None
+
+    def add_flow(self, flow: Flow) -> Flow:
+        """Add a flow; its entries join the route list at this point of the priority order."""
+        self.flows[flow.name] = flow
+        self.routes.extend(flow.entries)
+        return flow
+
+    def on(self, **conditions):
+        """Register a one-shot handler (no flow state)."""
+        def decorator(handler):
+            self.routes.append(Route(_match(**conditions), handler, None))
+            return handler
+        return decorator
+
+    def always(self, **conditions):
+        """Register a handler that wins over any flow state (e.g. cancel)."""
+        def decorator(handler):
+            self.first.append(Route(_match(**conditions), handler, None))
+            return handler
+        return decorator
+
+    def otherwise(self, handler: Handler) -> Handler:
+        """Register the handler for anything nothing else took."""
+        self.default = handler
+        return handler
+
+    def dispatch(self, ctx) -> None:
+        """Run exactly one handler for the event in ctx and store the conversation's next state."""
+        conv = ctx.conversation
+        for route in self.first:
+            if route.match(ctx):
+                return self._run(ctx, route)
+        flow = self.flows.get(conv.flow or "")
+        if flow and ctx.flow_expired():
+            ctx.end_flow()
+            flow = None
+        if flow:
+            for route in flow.states.get(conv.state or "", []) + flow.fallbacks:
+                if route.match(ctx):
+                    return self._run(ctx, route)
+        for route in self.routes:
+            if route.match(ctx):
+                return self._run(ctx, route)
+        if self.default:
+            self.default(ctx)
+
+    @staticmethod
+    def _run(ctx, route: Route) -> None:
+        if route.flow and route in route.flow.entries:
+            ctx.end_flow()  # entering a flow (again) starts from a clean draft; one-shot routes leave it be
+        next_state = route.handler(ctx)
+        if route.flow is not None:
+            if next_state is END:
+                ctx.end_flow()
+            else:
+                ctx.set_state(route.flow, next_state)

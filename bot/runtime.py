@@ -1,0 +1,36 @@
+"""What every process shares: configuration, database, the LINE client, the router and the clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.config import Config
+from bot.line_api import LineApi
+from bot.router import Router
+from models.base import utcnow
+
+
+@dataclass
+class Runtime:
+    """The wired application, kept in app.extensions['smartkids']."""
+
+    cfg: Config
+    engine: Engine
+    sessions: sessionmaker
+    line: LineApi
+    router: Router
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The deployment's timezone (Asia/Bangkok unless BOT_TIMEZONE says otherwise)."""
+        return ZoneInfo(self.cfg.BOT_TIMEZONE)
+
+    def now(self) -> datetime:
+        """The current time in the deployment's timezone (tests replace `clock`)."""
+        return self.clock().astimezone(self.tz)

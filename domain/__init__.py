@@ -1,0 +1,1 @@
+"""Domain logic with no LINE and no Flask."""

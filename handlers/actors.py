@@ -1,0 +1,41 @@
+"""Who is talking: the staff, official or guardian records behind a LINE user."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Guardian, Official, Staff
+
+ROLE_LABEL = {"teacher": "ครู", "head": "หัวหน้าศูนย์", "driver": "พนักงานขับรถ", "parent": "ผู้ปกครอง",
+              "lao": "ผู้บริหาร อปท.", "district": "เจ้าหน้าที่อำเภอ", "province": "เจ้าหน้าที่จังหวัด"}
+
+
+def staff_rows(ctx) -> list[Staff]:
+    """Active staff records of the sender (one per centre they work at)."""
+    if not ctx.user_id:
+        return []
+    return list(ctx.session.scalars(select(Staff).where(Staff.line_user_id == ctx.user_id, Staff.active)))
+
+
+def staff_at(ctx, centre_id: int, roles=("teacher", "head")) -> Staff | None:
+    """The sender's staff record at one centre, if they hold one of `roles` there."""
+    return next((s for s in staff_rows(ctx) if s.centre_id == centre_id and s.role in roles), None)
+
+
+def official(ctx) -> Official | None:
+    """The sender's active official record, if any."""
+    return ctx.session.scalar(select(Official).where(Official.line_user_id == ctx.user_id, Official.active))
+
+
+def guardian(ctx) -> Guardian | None:
+    """The guardian record linked to the sender's LINE account, if any."""
+    return ctx.session.scalar(select(Guardian).where(Guardian.line_user_id == ctx.user_id))
+
+
+def is_registered(ctx) -> bool:
+    """Whether the sender has any role yet."""
+    return bool(ctx.user and ctx.user.role)
+
+
+def is_staff(ctx) -> bool:
+    """Whether the sender is a teacher or head somewhere."""
+    return any(s.role in ("teacher", "head") for s in staff_rows(ctx))

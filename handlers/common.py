@@ -1,0 +1,78 @@
+"""Always-available moves: cancel, help, and the helpful answer to anything unrecognised."""
+from __future__ import annotations
+
+from bot.messages import say, text
+from bot.router import Router
+from handlers.actors import ROLE_LABEL, is_registered, is_staff
+
+CANCEL = r"^(ยกเลิก|cancel)$"
+HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
+
+
+def quick_for(ctx) -> list[dict]:
+    """The quick replies that suit the sender's role."""
+    if not is_registered(ctx):
+        return [say("วิธีลงทะเบียน"), say("ช่วยเหลือ")]
+    if is_staff(ctx):
+        return [say("รหัสผู้ปกครอง"), say("เชื่อมกลุ่มผู้ปกครอง"), say("ช่วยเหลือ")]
+    return [say("ช่วยเหลือ")]
+
+
+def register(router: Router) -> None:
+    """Cancel (wins over any flow) and help."""
+
+    @router.always(text=CANCEL)
+    def cancel(ctx):
+        """The user typed ยกเลิก: leave any flow, keep nothing half-done."""
+        was_busy = bool(ctx.conversation.flow)
+        ctx.end_flow()
+        ctx.reply(text("ยกเลิกแล้วค่ะ" if was_busy else "ตอนนี้ไม่มีรายการที่ค้างอยู่ค่ะ", quick_for(ctx)))
+
+    @router.on(text=HELP)
+    def asked_help(ctx):
+        """The user asked for help: say what they can do in their role."""
+        ctx.reply(text(help_text(ctx), quick_for(ctx)))
+
+    @router.on(text=r"^วิธีลงทะเบียน$")
+    def asked_how_to_register(ctx):
+        """The user asked how to register."""
+        ctx.reply(text(REGISTER_HELP, quick_for(ctx)))
+
+
+REGISTER_HELP = ("วิธีลงทะเบียนค่ะ\n• ครูและเจ้าหน้าที่: พิมพ์รหัสเชิญ 8 ตัว (เช่น ABCD-EFGH) ที่ได้จากผู้ดูแลระบบ\n"
+                 "• ผู้ปกครอง: พิมพ์รหัสผู้ปกครองที่ได้จากครูของศูนย์")
+
+
+def help_text(ctx) -> str:
+    """What the sender can do, in one short message."""
+    if not is_registered(ctx):
+        return REGISTER_HELP
+    role = ROLE_LABEL.get(ctx.user.role, ctx.user.role)
+    lines = [f"คุณลงทะเบียนเป็น{role}แล้วค่ะ"]
+    if is_staff(ctx):
+        lines += ["• พิมพ์ \"รหัสผู้ปกครอง\" เพื่อขอรหัสให้ผู้ปกครองเชื่อมกับเด็ก",
+                  "• พิมพ์ \"เชื่อมกลุ่มผู้ปกครอง\" เพื่อเชื่อมกลุ่ม LINE ของผู้ปกครองกับศูนย์"]
+    lines.append("• พิมพ์ \"ยกเลิก\" ได้ทุกเมื่อ")
+    return "\n".join(lines)
+
+
+def register_default(router: Router) -> None:
+    """The answer to anything no handler took."""
+
+    @router.otherwise
+    def unrecognised(ctx):
+        """Something we do not understand: a short helpful answer (in groups only when addressed)."""
+        if ctx.chat_type == "group" and not addressed_to_bot(ctx):
+            return
+        if ctx.event_type not in ("message", "postback"):
+            return
+        ctx.reply(text("ขออภัยค่ะ บอทยังไม่เข้าใจข้อความนี้ ลองเลือกจากปุ่มด้านล่าง หรือพิมพ์ \"ช่วยเหลือ\" นะคะ",
+                       quick_for(ctx)))
+
+
+def addressed_to_bot(ctx) -> bool:
+    """In a group, the bot answers unknown text only when mentioned or called "บอท"."""
+    mention = getattr(ctx.message, "mention", None)
+    if mention and any(getattr(m, "is_self", False) for m in mention.mentionees or []):
+        return True
+    return bool(ctx.text and ctx.text.startswith(("บอท", "@บอท")))

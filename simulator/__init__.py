@@ -1,1 +1,1 @@
-"""Fake LINE platform: Messaging API, webhooks and the simulator page."""
+"""A fake LINE platform (webhook sender + Messaging API + chat page) for tests and demos; never imported in production."""

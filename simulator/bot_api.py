@@ -34,6 +34,7 @@ class BotApi:
                     or self.clock() - token["at"] > self.reply_token_ttl):
                 raise ApiError(400, "Invalid reply token")
             token["used"] = True
+            self.loading.pop(token["chat"], None)
             self._log(token["chat"], "bot", None, "reply", body["messages"])
             return {"sentMessages": _sent(body["messages"])}
 
@@ -51,6 +52,7 @@ class BotApi:
                 raise ApiError(400, "Failed to send messages")
             self._charge({to: cost})
             if shown:
+                self.loading.pop(to, None)
                 self._log(to, "bot", None, "push", body["messages"])
             self._accept_retry_key(retry_key, request_id)
             return {"sentMessages": _sent(body["messages"])}

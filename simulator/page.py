@@ -5,7 +5,8 @@ same LinePlatform methods the tests use.
 """
 import uuid
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+import fontpkg_sarabun
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_from_directory
 
 bp = Blueprint("sim_page", __name__)
 
@@ -20,13 +21,20 @@ def index():
     return current_app.send_static_file("index.html")
 
 
+@bp.get("/sim/fonts/<name>")
+def font(name):
+    """The Sarabun Thai font (OFL, from the fontpkg-sarabun package): no CDN on this machine."""
+    return send_from_directory(fontpkg_sarabun.ROOT / "files", name, max_age=86400)
+
+
 @bp.get("/sim/api/state")
 def state():
     """People, chats, billing, and chat entries after `?after=seq`."""
     platform = _platform()
     after = request.args.get("after", 0, type=int)
     with platform.lock:
-        users = [{k: u[k] for k in ("userId", "displayName", "pictureUrl", "following", "role_hint") if k in u}
+        users = [{**{k: u[k] for k in ("userId", "displayName", "pictureUrl", "following", "role_hint")},
+                  "richMenuId": (platform.richmenus.effective(u["userId"]) or {}).get("richMenuId")}
                  for u in platform.users.values()]
         groups = [{"groupId": g["groupId"], "groupName": g["groupName"], "members": g["members"],
                    "memberCount": platform.member_count(g["groupId"]), "botIn": g["bot_in"]}

@@ -95,7 +95,7 @@ class Ctx:
         """Queue a billed push; `key` names the logical message so a re-run sends it once."""
         self._pushes += 1
         outbox.queue_push(self.session, to, list(messages), key=key or f"{self.event_key}:push:{self._pushes}",
-                          priority=priority)
+                          now=self.now, priority=priority)
 
     def content(self, message_id: str) -> bytes:
         """Download what the user sent (do it at once: LINE content expires)."""
@@ -109,7 +109,7 @@ class Ctx:
         for n, chunk in enumerate(chunks):
             if n == 0 and token:
                 outbox.queue_reply(self.session, token, self.chat_id, chunk, key=f"{self.event_key}:reply",
-                                   deadline=deadline)
+                                   deadline=deadline, now=self.now)
             else:
-                outbox.queue_push(self.session, self.chat_id, chunk, key=f"{self.event_key}:reply:{n}")
+                outbox.queue_push(self.session, self.chat_id, chunk, key=f"{self.event_key}:reply:{n}", now=self.now)
         self._replies.clear()

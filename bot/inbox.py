@@ -11,7 +11,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from models import InboxEvent
-from models.base import utcnow
 
 
 def chat_id_of(event: dict) -> str:
@@ -26,13 +25,13 @@ def event_id_of(event: dict) -> str:
         json.dumps(event, sort_keys=True).encode()).hexdigest()[:40]
 
 
-def store_events(session: Session, events: list[dict]) -> int:
+def store_events(session: Session, events: list[dict], now: datetime) -> int:
     """Insert events, ignoring ones already stored (redeliveries); returns how many were new."""
     if not events:
         return 0
     rows = [{"webhook_event_id": event_id_of(e), "chat_id": chat_id_of(e), "event_type": e.get("type", "?"),
              "event_ts": int(e.get("timestamp") or 0), "payload": e, "status": "pending",
-             "attempts": 0, "received_at": utcnow(), "available_at": utcnow()} for e in events]
+             "attempts": 0, "received_at": now, "available_at": now} for e in events]
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(InboxEvent).values(rows).on_conflict_do_nothing(index_elements=["webhook_event_id"])
     return session.execute(stmt).rowcount or 0

@@ -31,23 +31,24 @@ def reply_deadline(event: dict, max_age_seconds: float) -> datetime:
 
 
 def queue_reply(session: Session, reply_token: str, chat_id: str, messages: list[dict], *,
-                key: str, deadline: datetime) -> OutboxMessage:
+                key: str, deadline: datetime, now: datetime) -> OutboxMessage:
     """Queue a free reply; after `deadline` (or if LINE refuses the token) it goes as a push to the chat."""
     return _queue(session, OutboxMessage(kind="reply", to=chat_id, reply_token=reply_token,
-                                         reply_deadline=deadline, messages=messages, retry_key=retry_key(key)))
+                                         reply_deadline=deadline, messages=messages, retry_key=retry_key(key)), now)
 
 
-def queue_push(session: Session, to: str, messages: list[dict], *, key: str,
+def queue_push(session: Session, to: str, messages: list[dict], *, key: str, now: datetime,
                priority: str = "routine") -> OutboxMessage:
     """Queue a billed push; `key` names the logical message so a re-run never sends it twice."""
     return _queue(session, OutboxMessage(kind="push", to=to, messages=messages, retry_key=retry_key(key),
-                                         priority=priority))
+                                         priority=priority), now)
 
 
-def _queue(session: Session, row: OutboxMessage) -> OutboxMessage:
+def _queue(session: Session, row: OutboxMessage, now: datetime) -> OutboxMessage:
     existing = session.scalar(select(OutboxMessage).where(OutboxMessage.retry_key == row.retry_key))
     if existing is not None:
         return existing
+    row.created_at = row.next_attempt_at = now
     session.add(row)
     session.flush()
     return row

@@ -33,6 +33,7 @@ def callback():
             raise ValueError("events must be a list of objects")
     except (ValueError, AttributeError):
         abort(400)
-    with transaction(current_app.extensions["smartkids"].sessions) as session:
-        store_events(session, events)
+    rt = current_app.extensions["smartkids"]
+    with transaction(rt.sessions) as session:
+        store_events(session, events, rt.now())
     return "OK"

@@ -36,7 +36,7 @@ def process_one(rt: Runtime) -> bool:
             if retry_later(row, traceback.format_exc(), now) and row.payload.get("replyToken"):
                 outbox.queue_reply(session, row.payload["replyToken"], row.chat_id, [text(SORRY)],
                                    key=f"{row.webhook_event_id}:sorry",
-                                   deadline=outbox.reply_deadline(row.payload, rt.cfg.REPLY_TOKEN_MAX_AGE_SECONDS))
+                                   deadline=outbox.reply_deadline(row.payload, rt.cfg.REPLY_TOKEN_MAX_AGE_SECONDS), now=now)
     return True
 
 

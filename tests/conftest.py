@@ -1,0 +1,253 @@
+"""Test harness: the bot on a real SQLite file and a real PostgreSQL, LINE as a local fake HTTP server.
+
+Every test that takes `app` (or `chat`) runs twice: on SQLite and on PostgreSQL. PostgreSQL comes from
+TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test); without it the PostgreSQL half
+skips locally but fails under CI=true, where it must run.
+"""
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, text as sql
+
+import models
+from bot import create_app
+from bot.worker import run_once
+from simulator.platform import LinePlatform
+from simulator.schema import load_spec, request_errors
+from simulator.server import serve
+
+SECRET = "test-channel-secret"
+TOKEN = "test-access-token"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+class Clock:
+    """One clock for the bot and the fake LINE, so reply-token ages agree; tests move it."""
+
+    def __init__(self):
+        self.t = time.time()
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.t, timezone.utc)
+
+    def time(self) -> float:
+        return self.t
+
+    def advance(self, **delta) -> None:
+        self.t += timedelta(**delta).total_seconds()
+
+    def set(self, when: datetime) -> None:
+        self.t = when.timestamp()
+
+
+def _pg_available() -> bool:
+    try:
+        with create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)).connect():
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    if not _pg_available():
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI but {PG_URL} is not reachable")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} (set TEST_DATABASE_URL)")
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    models.Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh database per test: a new SQLite file, or an emptied PostgreSQL schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'bot.db'}"
+        engine = create_engine(url)
+        models.Base.metadata.create_all(engine)
+        engine.dispose()
+        return url
+    url = request.getfixturevalue("pg_url")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        names = ", ".join(t.name for t in models.Base.metadata.sorted_tables)
+        conn.execute(sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def line(clock):
+    """The fake LINE platform, served for real on a random local port."""
+    platform = LinePlatform(SECRET, TOKEN, spec=load_spec(), clock=clock.time, monthly_limit=None,
+                            timeout_delay=1.5)
+    handle = serve(platform)
+    platform.url = handle.url
+    yield platform
+    handle.shutdown()
+    assert_bodies_valid(platform)
+
+
+def assert_bodies_valid(platform) -> None:
+    """Every message body the bot sent must satisfy LINE's schema and limits."""
+    spec = load_spec()
+    for call in platform.calls:
+        if call["method"] == "POST" and call["path"].startswith("/v2/bot/message/") and isinstance(call["body"], dict):
+            errors = request_errors("POST", call["path"], call["body"], spec)
+            assert not errors, f"{call['path']}: {errors}"
+
+
+@pytest.fixture
+def app(db_url, line, clock):
+    app = create_app({"DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+                      "LINE_API_BASE_URL": line.url, "LINE_TIMEOUT_SECONDS": 1.0,
+                      "PUBLIC_BASE_URL": "https://smartkids.example"})
+    rt = app.extensions["smartkids"]
+    rt.clock = clock.now
+    client = app.test_client()
+    line.deliver = lambda body, headers: client.post("/callback", data=body, headers=headers).status_code
+    yield app
+    rt.engine.dispose()
+
+
+@pytest.fixture
+def rt(app):
+    return app.extensions["smartkids"]
+
+
+OPEN_SESSIONS: list = []
+
+
+@pytest.fixture
+def session(db_url):
+    """The test's own view of the database: autocommit (holds no lock), refreshed after every chat move."""
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with Session(engine, expire_on_commit=False) as s:
+        OPEN_SESSIONS.append(s)
+        yield s
+        OPEN_SESSIONS.remove(s)
+    engine.dispose()
+
+
+class Chat:
+    """Drive the bot as people do: each move goes through the signed webhook, the worker, and fake LINE."""
+
+    def __init__(self, rt, line):
+        self.rt, self.line = rt, line
+
+    def _run(self, chat_id: str, act) -> list[dict]:
+        before = len(self.line.bot_messages(chat_id))
+        act()
+        run_once(self.rt)
+        for s in OPEN_SESSIONS:
+            s.expire_all()
+        return self.line.bot_messages(chat_id)[before:]
+
+    def text(self, user: str, body: str, group: str | None = None) -> list[dict]:
+        """Send text; returns the bot's messages to that chat."""
+        return self._run(group or user, lambda: self.line.text(user, body, group_id=group))
+
+    def postback(self, user: str, data: str, group: str | None = None) -> list[dict]:
+        """Tap a postback button."""
+        return self._run(group or user, lambda: self.line.postback(user, data, group_id=group))
+
+    def tap(self, message: dict, label: str, user: str, group: str | None = None) -> list[dict]:
+        """Tap the quick reply labelled `label` under a bot message."""
+        items = [i["action"] for i in message.get("quickReply", {}).get("items", [])]
+        action = next(a for a in items if a["label"] == label)
+        if action["type"] == "postback":
+            return self.postback(user, action["data"], group)
+        return self.text(user, action["text"], group)
+
+    def event(self, chat_id: str, method: str, *args) -> list[dict]:
+        """Any other platform move (follow, join, member_joined, …)."""
+        return self._run(chat_id, lambda: getattr(self.line, method)(*args))
+
+
+@pytest.fixture
+def chat(rt, line):
+    return Chat(rt, line)
+
+
+def texts(messages: list[dict]) -> str:
+    """All text of the bot's messages, joined, for `in` assertions."""
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def quick_labels(message: dict) -> list[str]:
+    """Labels of a message's quick replies."""
+    return [i["action"]["label"] for i in message.get("quickReply", {}).get("items", [])]
+
+
+@pytest.fixture
+def org(session):
+    """A small province: two centres of one LAO, a classroom each, five children (two are siblings)."""
+    from datetime import date
+    from models import Centre, Child, ChildGuardian, Classroom, District, Guardian, Lao, Province
+
+    province = Province(code="P39", name="หนองบัวลำภู")
+    district = District(code="D01", name="เมืองหนองบัวลำภู", province=province)
+    lao = Lao(code="L001", name="องค์การบริหารส่วนตำบลภูมิพันธ์", district=district)
+    k1 = Centre(code="K0001", name="ศูนย์พัฒนาเด็กเล็กบ้านชาญชัย", lao=lao)
+    k2 = Centre(code="K0002", name="ศูนย์พัฒนาเด็กเล็กบ้านโนน", lao=lao)
+    session.add_all([province, district, lao, k1, k2])
+    session.flush()
+    rooms = {k: Classroom(centre_id=k.id, name="อนุบาล 3-5 ขวบ") for k in (k1, k2)}
+    session.add_all(rooms.values())
+    session.flush()
+    rows = [("C000001", k1, "ภูริ", "แก้วมณี", "ภูผา", "M"), ("C000002", k1, "วีรภัทร", "สายบุญ", "ข้าวหอม", "M"),
+            ("C000003", k1, "ภูริ", "นาคสวัสดิ์", "ขิง", "M"), ("C000004", k1, "อรอุมา", "ทองคำ", "ใบเตย", "F"),
+            ("C000005", k2, "มานะ", "ใจดี", "ภูผา", "M")]
+    kids = {}
+    for code, centre, first, last, nick, sex in rows:
+        kids[code] = Child(code=code, centre_id=centre.id, classroom_id=rooms[centre].id, title="ด.ช.",
+                           first_name=first, last_name=last, nickname=nick, sex=sex, birth_date=date(2022, 5, 1))
+    session.add_all(kids.values())
+    mother = Guardian(name="สุดารัตน์ วงศ์ษา", phone="0865731593")
+    session.add(mother)
+    session.flush()
+    session.add_all([ChildGuardian(child_id=kids["C000001"].id, guardian_id=mother.id, relation="แม่"),
+                     ChildGuardian(child_id=kids["C000002"].id, guardian_id=mother.id, relation="แม่")])
+    session.commit()
+    return {"centres": {"K0001": k1, "K0002": k2}, "children": kids}
+
+
+def make_invite(rt, role: str, scope: str, days: float = 7) -> str:
+    """An invite code, as the operator's CLI would print it."""
+    from bot.db import transaction
+    from domain.invites import create_invite
+
+    with transaction(rt.sessions) as s:
+        return create_invite(s, role, scope, rt.cfg.secret, rt.now(), days=days)
+
+
+@pytest.fixture
+def people(line, chat, rt, org):
+    """Registered people: a teacher and a head at K0001, a teacher at K0002, an LAO official; plus a
+    newcomer and a parent who follow the OA, and the K0001 parent group with 20 other parents."""
+    for uid, name in [("Uteacher", "ครูสมศรี"), ("Uhead", "หัวหน้าวิไล"), ("Uteacher2", "ครูมาลี"),
+                      ("Ulao", "ปลัดสมชาย"), ("Unew", "คนใหม่"), ("Uparent", "แม่ของภูผา")]:
+        line.add_user(uid, name)
+    for uid, role, scope in [("Uteacher", "teacher", "K0001"), ("Uhead", "head", "K0001"),
+                             ("Uteacher2", "teacher", "K0002"), ("Ulao", "lao", "L001")]:
+        chat.event(uid, "follow", uid)
+        chat.text(uid, make_invite(rt, role, scope))
+    line.add_group("Gk1", "ผู้ปกครอง ศพด.บ้านชาญชัย", ["Uteacher", "Uhead", "Uparent"], extra_members=20)
+    return {"group": "Gk1"}

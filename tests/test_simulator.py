@@ -322,3 +322,31 @@ def test_simulator_page_has_the_test_ids(line_api):
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
     for test_id in ("composer", "send", "bubble-user", "bubble-bot"):
         assert f'"{test_id}"' in page.text or f"'{test_id}'" in page.text
+
+
+def test_person_on_the_page_sends_text_and_photos_as_one_image_set(platform, line_api, delivered):
+    page = line_api.base + "/sim/api"
+    sent = requests.post(page + "/act", json={"action": "text", "user": PARENT, "group": GROUP, "text": "ขอบคุณค่ะ"},
+                         timeout=5)
+    assert sent.status_code == 200 and sent.json()["delivery"]["status"] == 200
+    photos = [("photo", ("a.png", png(20, 20), "image/png")), ("photo", ("b.png", png(30, 30), "image/png"))]
+    requests.post(page + "/images", data={"user": TEACHER, "group": ""}, files=photos, timeout=5)
+    events = [json.loads(body)["events"][0] for body, _ in delivered[-2:]]
+    assert [e["message"]["imageSet"]["index"] for e in events] == [1, 2]
+    assert events[0]["message"]["imageSet"]["id"] == events[1]["message"]["imageSet"]["id"]
+    state = requests.get(page + "/state", params={"after": 0}, timeout=5).json()
+    assert [e["kind"] for e in state["entries"]] == ["text", "image", "image"]
+    assert state["groups"][0]["memberCount"] == 23 and state["billing"]["quota"]["value"] == 300
+    assert requests.get(page + f"/content/{events[0]['message']['id']}", timeout=5).content == png(20, 20)
+
+
+def test_command_line_starts_with_the_built_in_personas():
+    from simulator.__main__ import BUILT_IN_PERSONAS, load_personas, parse_args
+
+    args = parse_args(["--channel-secret", "s", "--access-token", "t", "--monthly-limit", "none"])
+    assert args.monthly_limit is None and args.port == 8000
+    line = LinePlatform(args.channel_secret, args.access_token, monthly_limit=args.monthly_limit)
+    load_personas(line, BUILT_IN_PERSONAS)
+    assert len(line.users) == 5 and [u["following"] for u in line.users.values()].count(False) == 1
+    group_id = BUILT_IN_PERSONAS["groups"][0]["id"]
+    assert line.member_count(group_id) == 23

@@ -123,7 +123,7 @@ const Render = (() => {
     return templateColumn(t, onAction, t.type);
   }
 
-  function flexBox(c, onAction, parentLayout) {
+  function flexBox(c, onAction) {
     const box = el("div", `fx-box fx-${c.layout}`);
     const horizontal = c.layout !== "vertical";
     if (c.spacing) box.style.gap = size(c.spacing, px);

@@ -1,0 +1,1 @@
+"""The clock: scheduled jobs (`python -m scheduler`)."""

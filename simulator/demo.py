@@ -1,0 +1,144 @@
+"""The demo in one command: a SQLite database with the demo roster, the bot's web, worker and clock
+processes, and the LINE simulator page — with demo people already registered through the real chat flows.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from simulator.demo_roster import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "demo-data"
+SIM_PORT, WEB_PORT = 8000, 5000
+SIM = f"http://127.0.0.1:{SIM_PORT}"
+TEACHER, HEAD, PARENT, LAO, NEWCOMER = (f"U{n:032x}" for n in range(1, 6))
+GROUP = f"C{1:032x}"
+
+
+def personas(centre_name: str) -> dict:
+    """Who appears on the simulator page."""
+    return {"users": [
+        {"id": TEACHER, "name": "ครูสมศรี ใจดี", "role_hint": "ครูผู้ดูแลเด็ก (teacher) K0001"},
+        {"id": HEAD, "name": "ครูวิไล หัวหน้าศูนย์", "role_hint": "หัวหน้าศูนย์ (head) K0001"},
+        {"id": PARENT, "name": "แม่ของน้องคนแรก", "role_hint": "ผู้ปกครอง (parent)"},
+        {"id": LAO, "name": "ปลัด อบต.", "role_hint": "ผู้บริหาร อปท. (lao) L001"},
+        {"id": NEWCOMER, "name": "ผู้ใช้ใหม่", "role_hint": "ยังไม่ลงทะเบียน — ลองพิมพ์รหัสเชิญ", "following": False}],
+        "groups": [{"id": GROUP, "name": f"ผู้ปกครอง {centre_name}", "members": [TEACHER, HEAD, PARENT],
+                    "extra_members": 20}]}
+
+
+def flask(*args: str, env: dict) -> str:
+    """Run an operator command and return its output (stop the demo if it fails)."""
+    out = subprocess.run([sys.executable, "-m", "flask", "--app", "bot", *args], env=env, cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{out.stdout}{out.stderr}")
+    return out.stdout
+
+
+def wait_http(url: str, seconds: float = 30) -> None:
+    """Wait until a server answers."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.3)
+    sys.exit(f"{url} did not start")
+
+
+def act(**body) -> None:
+    """Do something as a person on the simulator."""
+    requests.post(f"{SIM}/sim/api/act", json=body, timeout=10).raise_for_status()
+
+
+def last_bot_text(chat_id: str, after: int, seconds: float = 20) -> tuple[str, int]:
+    """Wait for the bot's next message in a chat; returns its text and the log position."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        entries = requests.get(f"{SIM}/sim/api/state", params={"after": after}, timeout=5).json()["entries"]
+        for e in entries:
+            if e["chat_id"] == chat_id and e["from"] == "bot":
+                return "\n".join(m.get("text", "") for m in e["messages"]), e["seq"]
+        time.sleep(0.3)
+    sys.exit(f"the bot did not answer in {chat_id}")
+
+
+def code_in(message: str) -> str:
+    """The ABCD-EFGH code in a bot message."""
+    return re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", message).group(0)
+
+
+def onboard(env: dict) -> str:
+    """Register the demo people the way real ones do; returns a spare teacher invite for the newcomer."""
+    seq = 0
+    for user, role, scope in [(TEACHER, "teacher", "K0001"), (HEAD, "head", "K0001"), (LAO, "lao", "L001")]:
+        code = flask("invite", "create", "--role", role, "--scope", scope, env=env).strip().splitlines()[-1]
+        act(action="text", user=user, text=code)
+        _, seq = last_bot_text(user, seq)
+    act(action="join", group=GROUP)
+    _, seq = last_bot_text(GROUP, seq)
+    act(action="text", user=TEACHER, text="เชื่อมกลุ่มผู้ปกครอง")
+    reply, seq = last_bot_text(TEACHER, seq)
+    act(action="text", user=TEACHER, group=GROUP, text=code_in(reply))
+    _, seq = last_bot_text(GROUP, seq)
+    first_child = json.loads(flask("children", "export", "--centre", "K0001", env=env))[0]
+    act(action="text", user=TEACHER, text=f"รหัสผู้ปกครอง {first_child['nickname']}")
+    reply, seq = last_bot_text(TEACHER, seq)
+    act(action="text", user=PARENT, text=code_in(reply))
+    last_bot_text(PARENT, seq)
+    return flask("invite", "create", "--role", "teacher", "--scope", "K0001", env=env).strip().splitlines()[-1]
+
+
+def main() -> None:
+    """Set up the demo database, start every process, register the demo people, wait for Ctrl-C."""
+    DATA.mkdir(exist_ok=True)
+    db = DATA / "demo.db"
+    for stale in DATA.glob("demo.db*"):
+        stale.unlink()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "LINE_CHANNEL_SECRET": "demo-channel-secret",
+           "LINE_CHANNEL_ACCESS_TOKEN": "demo-access-token", "LINE_API_BASE_URL": SIM,
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}", "PORT": str(WEB_PORT), "WEB_CONCURRENCY": "1"}
+    roster = generate(DATA / "roster.csv")
+    flask("db", "upgrade", env=env)
+    print(flask("roster", "import", str(roster), env=env).strip().splitlines()[-1])
+    with open(roster, encoding="utf-8") as f:
+        centre_name = f.readlines()[1].split(",")[7]
+    (DATA / "personas.json").write_text(json.dumps(personas(centre_name), ensure_ascii=False), encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in (
+        [sys.executable, "-m", "simulator", "--port", str(SIM_PORT), "--personas", str(DATA / "personas.json"),
+         "--webhook-url", f"http://127.0.0.1:{WEB_PORT}/callback"],
+        [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "bot:create_app()"],
+        [sys.executable, "-m", "bot.worker"],
+        [sys.executable, "-m", "scheduler"])]
+    try:
+        wait_http(f"{SIM}/")
+        wait_http(f"http://127.0.0.1:{WEB_PORT}/healthz")
+        spare = onboard(env)
+        print(f"\n  Smart Kids demo is running.\n  Open the LINE simulator: {SIM}/\n"
+              f"  Registered: a teacher, a head, a parent, an LAO official, and the centre's parent group.\n"
+              f"  'ผู้ใช้ใหม่' is not registered: follow, then type the invite code {spare}\n"
+              f"  Stop with Ctrl-C.\n", flush=True)
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

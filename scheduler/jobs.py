@@ -19,8 +19,8 @@ def claim(session: Session, job: str, run_key: str, now: datetime) -> bool:
     """True for the first caller of (job, run_key); every later or concurrent caller gets False."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(JobRun).values(job=job, run_key=run_key, started_at=now).on_conflict_do_nothing(
-        index_elements=["job", "run_key"])
-    return bool(session.execute(stmt).rowcount)
+        index_elements=["job", "run_key"]).returning(JobRun.id)
+    return session.execute(stmt).scalar() is not None
 
 
 def purge_inbox(rt, now: datetime) -> int:

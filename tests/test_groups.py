@@ -1,0 +1,90 @@
+"""The parent group: joining, binding with a group-link code, refusing strangers, moving, leaving."""
+from sqlalchemy import select
+
+from models import LineGroup
+from tests.conftest import quick_labels, texts
+
+
+def _group_code(chat, teacher="Uteacher"):
+    return texts(chat.text(teacher, "เชื่อมกลุ่มผู้ปกครอง")).split("\n\n")[1]
+
+
+def test_bot_added_to_a_group_asks_for_the_group_link_code(chat, people, session):
+    replies = chat.event("Gk1", "join", "Gk1")
+    assert "รหัสเชื่อมกลุ่ม" in texts(replies)
+    group = session.scalar(select(LineGroup).where(LineGroup.group_id == "Gk1"))
+    assert group.name == "ผู้ปกครอง ศพด.บ้านชาญชัย" and group.member_count == 23 and group.centre_id is None
+
+
+def test_teacher_binds_the_parent_group_to_her_centre(chat, people, session, org):
+    chat.event("Gk1", "join", "Gk1")
+    replies = chat.text("Uteacher", _group_code(chat), group="Gk1")
+    assert "เรียบร้อย" in texts(replies)
+    group = session.scalar(select(LineGroup).where(LineGroup.group_id == "Gk1"))
+    assert group.centre_id == org["centres"]["K0001"].id and group.bound_by == "Uteacher"
+
+
+def test_parent_cannot_bind_a_group_with_a_leaked_code(chat, people, session):
+    chat.event("Gk1", "join", "Gk1")
+    replies = chat.text("Uparent", _group_code(chat), group="Gk1")
+    assert "เฉพาะครู" in texts(replies)
+    assert session.scalar(select(LineGroup.centre_id).where(LineGroup.group_id == "Gk1")) is None
+
+
+def test_teacher_of_another_centre_cannot_take_over_a_bound_group_silently(chat, line, people, session, org):
+    chat.event("Gk1", "join", "Gk1")
+    chat.text("Uteacher", _group_code(chat), group="Gk1")
+    line.groups["Gk1"]["members"].append("Uteacher2")
+    replies = chat.text("Uteacher2", _group_code(chat, "Uteacher2"), group="Gk1")
+    assert "อยู่แล้ว" in texts(replies) and "ย้ายกลุ่ม" in quick_labels(replies[-1])
+    assert session.scalar(select(LineGroup.centre_id).where(LineGroup.group_id == "Gk1")) == org["centres"]["K0001"].id
+    replies = chat.tap(replies[-1], "ย้ายกลุ่ม", "Uteacher2", group="Gk1")
+    assert "บ้านโนน" in texts(replies)
+    session.expire_all()
+    assert session.scalar(select(LineGroup.centre_id).where(LineGroup.group_id == "Gk1")) == org["centres"]["K0002"].id
+
+
+def test_role_invite_posted_in_a_group_is_not_spent(chat, people, rt):
+    from tests.conftest import make_invite
+    chat.event("Gk1", "join", "Gk1")
+    code = make_invite(rt, "teacher", "K0001")
+    assert "แชตส่วนตัว" in texts(chat.text("Uparent", code, group="Gk1"))
+
+
+def test_parents_chatting_in_the_group_are_left_alone(chat, people):
+    chat.event("Gk1", "join", "Gk1")
+    assert chat.text("Uparent", "ขอบคุณครูค่ะ", group="Gk1") == []
+    assert "ไม่เข้าใจ" in texts(chat.text("Uparent", "บอท ทำอะไรได้บ้าง", group="Gk1"))
+
+
+def test_members_joining_are_greeted_and_counted_and_leaving_unbinds(chat, line, people, session):
+    chat.event("Gk1", "join", "Gk1")
+    chat.text("Uteacher", _group_code(chat), group="Gk1")
+    line.add_user("Unewparent", "พ่อใหม่")
+    assert "ยินดีต้อนรับ" in texts(chat.event("Gk1", "member_joined", "Gk1", ["Unewparent"]))
+    chat.event("Gk1", "member_left", "Gk1", ["Unewparent"])
+    chat.event("Gk1", "leave", "Gk1")
+    session.expire_all()
+    group = session.scalar(select(LineGroup).where(LineGroup.group_id == "Gk1"))
+    assert group.member_count == 23 and group.centre_id is None and group.left_at is not None
+
+
+def test_teacher_can_always_cancel_and_gets_help_for_anything_else(chat, people):
+    assert "เด็กคนไหน" in texts(chat.text("Uteacher", "รหัสผู้ปกครอง"))
+    assert "ยกเลิกแล้ว" in texts(chat.text("Uteacher", "ยกเลิก"))
+    replies = chat.text("Uteacher", "ทดสอบ 123")
+    assert "ไม่เข้าใจ" in texts(replies) and "รหัสผู้ปกครอง" in quick_labels(replies[-1])
+    assert "ไม่มีรายการ" in texts(chat.text("Uteacher", "ยกเลิก"))
+
+
+def test_a_stale_flow_times_out(chat, people, clock):
+    chat.text("Uteacher", "รหัสผู้ปกครอง")
+    clock.advance(hours=1)
+    assert "ไม่เข้าใจ" in texts(chat.text("Uteacher", "ภูผา")), "after the timeout a name alone means nothing"
+
+
+def test_unfollow_is_remembered(chat, line, people, session):
+    from models import LineUser
+    chat.event("Uparent", "follow", "Uparent")
+    chat.event("Uparent", "unfollow", "Uparent")
+    assert session.scalar(select(LineUser.followed).where(LineUser.line_user_id == "Uparent")) is False

@@ -16,6 +16,7 @@ from models.base import utcnow
 log = logging.getLogger(__name__)
 RETRY_NAMESPACE = uuid.UUID("0f7c3c1e-5a8e-4c39-9d6f-2b1c7e9a4d10")
 MAX_BACKOFF = timedelta(minutes=10)
+LEASE = timedelta(seconds=60)
 QUOTA_KEY = "line_quota"
 
 
@@ -78,7 +79,12 @@ def _claim_next(session: Session, now: datetime, skip_routine_push: bool) -> Out
 
 
 def deliver_due(factory: sessionmaker, line: LineApi, now_fn=utcnow, limit: int = 100) -> int:
-    """Send what is due, one row per transaction; returns how many rows were settled."""
+    """Send what is due; returns how many rows were settled.
+
+    Each row is leased in a short transaction, sent with no transaction open (so SQLite's write lock is
+    never held across a call to LINE), and settled in a second one. A process that dies mid-call leaves
+    the lease to expire and the row is sent again with the same retry key.
+    """
     settled = 0
     for _ in range(limit):
         with transaction(factory) as session:
@@ -86,25 +92,36 @@ def deliver_due(factory: sessionmaker, line: LineApi, now_fn=utcnow, limit: int 
             row = _claim_next(session, now, skip_routine_push=quota_exhausted(session, now))
             if row is None:
                 return settled
-            _deliver_one(session, line, row, now)
+            row.attempts += 1
+            row.next_attempt_at = now + LEASE
+            if row.kind == "reply" and not (row.reply_deadline and now < row.reply_deadline):
+                row.kind = "push"  # too old for its token: the answer goes as a push
+            as_reply = row.kind == "reply"
+            payload = (row.id, row.reply_token if as_reply else row.to, row.messages, row.retry_key)
+        row_id = payload[0]
+        result, kind = _call(line, as_reply, *payload[1:])
+        with transaction(factory) as session:
+            row = session.get(OutboxMessage, row_id, with_for_update=True)
+            _settle(session, row, kind, result, now_fn())
+            if row.kind == "push" and kind == "reply":  # the token was refused: send as a push right away
+                row.next_attempt_at = now_fn()
             settled += row.status != "pending"
     return settled
 
 
-def _deliver_one(session: Session, line: LineApi, row: OutboxMessage, now: datetime) -> None:
-    row.attempts += 1
-    if row.kind == "reply":
-        if row.reply_deadline and now < row.reply_deadline:
-            result = line.reply(row.reply_token, row.messages)
-            if result.ok:
-                return _sent(row, now)
-            if not (result.status == 400 and "reply token" in result.message.lower()):
-                return _failed(row, result, now)
-        row.kind = "push"  # the token expired or was refused: the answer still has to arrive
-        log.info("reply %s falls back to a push", row.id)
-    result = line.push(row.to, row.messages, row.retry_key)
-    if result.ok or result.status == 409:
+def _call(line: LineApi, as_reply: bool, target: str, messages: list, key: str) -> tuple[LineResult, str]:
+    if as_reply:
+        return line.reply(target, messages), "reply"
+    return line.push(target, messages, key), "push"
+
+
+def _settle(session: Session, row: OutboxMessage, kind: str, result: LineResult, now: datetime) -> None:
+    if result.ok or (kind == "push" and result.status == 409):
         return _sent(row, now)
+    if kind == "reply" and result.status == 400 and "reply token" in result.message.lower():
+        row.kind = "push"  # the token expired or was used: the answer still has to arrive
+        log.info("reply %s falls back to a push", row.id)
+        return None
     if result.monthly_limit:
         _mark_quota_exhausted(session, now)
         if row.priority != "safety":

@@ -40,22 +40,20 @@ def store_events(session: Session, events: list[dict], now: datetime) -> int:
 def claim_next(session: Session, now: datetime, candidates: int = 20) -> InboxEvent | None:
     """Lock the oldest ready event that heads its chat's queue, so each chat runs in timestamp order.
 
-    Heads come from one GROUP BY over the pending index (a plan that stays cheap whatever the statistics
-    say); a head another worker holds is skipped, and that chat's later events are never candidates.
+    Heads come from a window over the pending rows: one sort, cheap whatever the planner's statistics
+    say (an anti-join or GROUP BY form degraded to a nested loop on an unanalysed PostgreSQL table).
+    A head another worker holds is skipped, and that chat's later events are never candidates.
     """
-    first_ts = (select(InboxEvent.chat_id, func.min(InboxEvent.event_ts).label("ts"))
-                .where(InboxEvent.status == "pending").group_by(InboxEvent.chat_id).subquery())
-    heads = (select(func.min(InboxEvent.id))
-             .join(first_ts, (InboxEvent.chat_id == first_ts.c.chat_id) & (InboxEvent.event_ts == first_ts.c.ts))
-             .where(InboxEvent.status == "pending", InboxEvent.available_at <= now)
-             .group_by(InboxEvent.chat_id).order_by(func.min(InboxEvent.event_ts)).limit(candidates))
+    rank = func.row_number().over(partition_by=InboxEvent.chat_id, order_by=(InboxEvent.event_ts, InboxEvent.id))
+    pending = (select(InboxEvent.id, InboxEvent.event_ts, InboxEvent.available_at, rank.label("n"))
+               .where(InboxEvent.status == "pending").subquery())
+    heads = (select(pending.c.id).where(pending.c.n == 1, pending.c.available_at <= now)
+             .order_by(pending.c.event_ts, pending.c.id).limit(candidates))
     ids = session.scalars(heads).all()
     if not ids:
         return None
-    query = (select(InboxEvent)
-             .where(InboxEvent.id.in_(ids), InboxEvent.status == "pending")
-             .order_by(InboxEvent.event_ts, InboxEvent.id).limit(1)
-             .with_for_update(skip_locked=True))
+    query = (select(InboxEvent).where(InboxEvent.id.in_(ids), InboxEvent.status == "pending")
+             .order_by(InboxEvent.event_ts, InboxEvent.id).limit(1).with_for_update(skip_locked=True))
     return session.scalar(query)
 
 

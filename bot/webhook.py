@@ -5,6 +5,8 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
+from contextlib import nullcontext
 
 from flask import Blueprint, abort, current_app, request
 
@@ -12,6 +14,7 @@ from bot.db import transaction
 from bot.inbox import store_events
 
 bp = Blueprint("webhook", __name__)
+_sqlite_writer = threading.Lock()  # SQLite has one writer: queue threads here, not in busy-timeout sleeps
 
 
 def signature_ok(secret: str, body: bytes, signature: str) -> bool:
@@ -34,6 +37,7 @@ def callback():
     except (ValueError, AttributeError):
         abort(400)
     rt = current_app.extensions["smartkids"]
-    with transaction(rt.sessions) as session:
-        store_events(session, events, rt.now())
+    with _sqlite_writer if rt.engine.dialect.name == "sqlite" else nullcontext():
+        with transaction(rt.sessions) as session:
+            store_events(session, events, rt.now())
     return "OK"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "instance" / "smartkids.db"
@@ -19,11 +19,9 @@ class Config:
     PUBLIC_BASE_URL: str = "http://127.0.0.1:5000"
     BOT_TIMEZONE: str = "Asia/Bangkok"
     SECRET_KEY: str = ""
-    EMBEDDED_WORKER: bool = False
     LINE_TIMEOUT_SECONDS: float = 5.0
     REPLY_TOKEN_MAX_AGE_SECONDS: float = 50.0
     INVITE_DAYS: int = 7
-    extra: dict = field(default_factory=dict)
 
     @property
     def line_api_host(self) -> str:
@@ -48,17 +46,16 @@ def from_env(overrides: dict | None = None) -> Config:
     """Build the configuration from os.environ, then apply explicit overrides (tests)."""
     cfg = Config()
     for name, default in Config.__dataclass_fields__.items():
-        if name == "extra" or name not in os.environ:
+        if name not in os.environ:
             continue
         raw = os.environ[name]
         kind = type(getattr(cfg, name))
         value = raw.lower() in _BOOLS if kind is bool else kind(raw)
         setattr(cfg, name, value)
     for key, value in (overrides or {}).items():
-        if key in Config.__dataclass_fields__:
-            setattr(cfg, key, value)
-        else:
-            cfg.extra[key] = value
+        if key not in Config.__dataclass_fields__:
+            raise KeyError(f"unknown setting {key}")
+        setattr(cfg, key, value)
     if cfg.DATABASE_URL.startswith("postgres://"):
         cfg.DATABASE_URL = "postgresql+psycopg://" + cfg.DATABASE_URL[len("postgres://"):]
     elif cfg.DATABASE_URL.startswith("postgresql://"):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from linebot.v3.webhooks import Event, TextMessageContent
 from sqlalchemy.orm import Session

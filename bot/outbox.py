@@ -96,30 +96,21 @@ def deliver_due(factory: sessionmaker, line: LineApi, now_fn=utcnow, limit: int 
             row.next_attempt_at = now + LEASE
             if row.kind == "reply" and not (row.reply_deadline and now < row.reply_deadline):
                 row.kind = "push"  # too old for its token: the answer goes as a push
-            as_reply = row.kind == "reply"
-            payload = (row.id, row.reply_token if as_reply else row.to, row.messages, row.retry_key)
-        row_id = payload[0]
-        result, kind = _call(line, as_reply, *payload[1:])
+            row_id, kind, messages = row.id, row.kind, row.messages
+            target, key = (row.reply_token if kind == "reply" else row.to), row.retry_key
+        result = line.reply(target, messages) if kind == "reply" else line.push(target, messages, key)
         with transaction(factory) as session:
             row = session.get(OutboxMessage, row_id, with_for_update=True)
             _settle(session, row, kind, result, now_fn())
-            if row.kind == "push" and kind == "reply":  # the token was refused: send as a push right away
-                row.next_attempt_at = now_fn()
             settled += row.status != "pending"
     return settled
-
-
-def _call(line: LineApi, as_reply: bool, target: str, messages: list, key: str) -> tuple[LineResult, str]:
-    if as_reply:
-        return line.reply(target, messages), "reply"
-    return line.push(target, messages, key), "push"
 
 
 def _settle(session: Session, row: OutboxMessage, kind: str, result: LineResult, now: datetime) -> None:
     if result.ok or (kind == "push" and result.status == 409):
         return _sent(row, now)
     if kind == "reply" and result.status == 400 and "reply token" in result.message.lower():
-        row.kind = "push"  # the token expired or was used: the answer still has to arrive
+        row.kind, row.next_attempt_at = "push", now  # the token expired or was used: push it right away
         log.info("reply %s falls back to a push", row.id)
         return None
     if result.monthly_limit:

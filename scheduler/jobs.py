@@ -4,12 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.db import transaction
+from bot.db import transaction, upsert_insert
 from models import InboxEvent, InviteAttempt, JobRun
 
 INBOX_KEEP = timedelta(days=30)
@@ -17,8 +15,7 @@ INBOX_KEEP = timedelta(days=30)
 
 def claim(session: Session, job: str, run_key: str, now: datetime) -> bool:
     """True for the first caller of (job, run_key); every later or concurrent caller gets False."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(JobRun).values(job=job, run_key=run_key, started_at=now).on_conflict_do_nothing(
+    stmt = upsert_insert(session, JobRun).values(job=job, run_key=run_key, started_at=now).on_conflict_do_nothing(
         index_elements=["job", "run_key"]).returning(JobRun.id)
     return session.execute(stmt).scalar() is not None
 

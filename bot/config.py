@@ -22,6 +22,9 @@ class Config:
     LINE_TIMEOUT_SECONDS: float = 5.0
     REPLY_TOKEN_MAX_AGE_SECONDS: float = 50.0
     INVITE_DAYS: int = 7
+    MEDIA_DIR: str = str(DEFAULT_SQLITE.parent / "media")
+    MEDIA_RETENTION_DAYS: int = 365
+    LINK_HOURS: int = 72
 
     @property
     def line_api_host(self) -> str:

@@ -79,3 +79,14 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict] = mapped_column(JsonType, default=dict)
+
+
+class RichMenuRecord(Base):
+    """A rich menu as deployed on LINE: our name, LINE's id, and a digest of its definition and image."""
+
+    __tablename__ = "rich_menus"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    line_id: Mapped[str] = mapped_column(String(128))
+    digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

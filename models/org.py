@@ -1,7 +1,7 @@
 """Organisation: province → district → local authority (LAO) → centre → classroom."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from datetime import time
 
@@ -48,6 +48,8 @@ class Centre(Base):
     name: Mapped[str] = mapped_column(String(200))
     lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"), index=True)
     cutoff: Mapped[time] = mapped_column(Time, default=time(9, 0))
+    rollup_times: Mapped[str] = mapped_column(String(64), default="")  # "HH:MM,HH:MM"; empty = one roll-up at cutoff
+    checkout_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     lao: Mapped[Lao] = relationship()
     classrooms: Mapped[list["Classroom"]] = relationship(back_populates="centre")
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timezone
-
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import ImageMessageContent
 from sqlalchemy import select
@@ -340,8 +338,3 @@ def present_message(ctx, centre: Centre, lead: str) -> dict:
     body = f"{lead}\nยังอยู่ที่ศูนย์ {len(kids)} คน" + ("" if len(kids) <= 12 else " (แสดง 12 คนแรก)")
     return text(body, quick + [say("เสร็จ")])
 
-
-def unanswered_sets(session, before) -> list[PhotoScan]:
-    """Photos of sets still waiting for missing siblings since before `before` (the clock answers them)."""
-    return list(session.scalars(select(PhotoScan).where(
-        PhotoScan.answered_at.is_(None), PhotoScan.received_at < before.astimezone(timezone.utc))))

@@ -9,7 +9,7 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from bot.db import transaction
@@ -120,6 +120,7 @@ def register(app: Flask) -> None:
 @click.command("cards")
 @click.option("--centre", "centre_code", required=True, help="centre code, e.g. K0001")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.pdf or FILE.png")
+@with_appcontext
 def cards_command(centre_code, out):
     """Render a centre's printable A4 QR card sheets (PDF, or PNG pages)."""
     from bot.card_routes import centre_cards

@@ -134,6 +134,8 @@ def tell_guardians(ctx, child, row: Attendance) -> str:
         lines.append("แจ้งทาง LINE แล้ว: " + ", ".join(told))
     if to_call:
         lines.append("ยังไม่ได้เชื่อม LINE กรุณาโทรแจ้ง: " + "; ".join(to_call))
+    if not links:
+        lines.append("ไม่มีข้อมูลผู้ปกครองของเด็กคนนี้ในระบบ กรุณาติดต่อผู้ปกครองโดยตรงค่ะ")
     return "\n".join(lines)
 
 

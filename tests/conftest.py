@@ -271,3 +271,9 @@ def at_local(clock, hhmm: str, day: str = "2026-11-23") -> None:
     from zoneinfo import ZoneInfo
 
     clock.set(datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=ZoneInfo("Asia/Bangkok")))
+
+
+def link_parent(chat, parent: str, child_name: str, teacher: str = "Uteacher") -> None:
+    """A parent links to a child with the code the teacher asked for (as in the chats)."""
+    code = texts(chat.text(teacher, f"รหัสผู้ปกครอง {child_name}")).split("\n\n")[1]
+    chat.text(parent, code)

@@ -179,3 +179,22 @@ def test_health_details_are_never_shown_in_the_group(morning, chat, people, boun
     replies = chat.text("Uteacher", "ตรวจสุขภาพ", group=bound_group)
     assert "แชตส่วนตัว" in texts(replies)
     assert session.scalar(select(AuditLog).where(AuditLog.action == "child.sent_home")) is None
+
+
+def test_a_phone_photo_of_six_printed_cards_checks_all_in(morning, chat, people, rt, org, session):
+    from bot.card_routes import card_info
+    from domain.cards import card_image
+    from simulator.photos import phone_photo
+
+    centre = org["centres"]["K0001"]
+    extra = [Child(code=f"C1000{i}", centre_id=centre.id, first_name=f"เด็ก{i}", last_name="ทดสอบ",
+                   nickname=f"แก้ม{i}", sex="F", birth_date=org["children"]["C000001"].birth_date) for i in range(3)]
+    session.add_all(extra)
+    session.commit()
+    children = [org["children"][c] for c in ("C000001", "C000002", "C000004")] + extra
+    cards = [card_image(card_info(c, centre, rt.cfg.secret)) for c in children]
+    photo = phone_photo(cards, seed=11, rotation=None, perspective=0.15, blur=1.5, noise=6, glare=0.5,
+                        low_light=0.3, jpeg_quality=75, size=(3264, 2448))
+    body = texts(chat.photo("Uteacher", photo))
+    assert "เช็คชื่อแล้ว 6 คน" in body, body
+    assert set(arrivals(session)) == {c.code for c in children}

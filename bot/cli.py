@@ -1,4 +1,5 @@
-"""Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards | worker`."""
+"""Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards |
+richmenu sync | worker`."""
 from __future__ import annotations
 
 import sys
@@ -33,6 +34,7 @@ db_cli = AppGroup("db", help="Database schema.")
 roster_cli = AppGroup("roster", help="Children, centres and guardians from the roster file.")
 invite_cli = AppGroup("invite", help="One-time registration codes.")
 children_cli = AppGroup("children", help="Children records.")
+richmenu_cli = AppGroup("richmenu", help="Rich menus on LINE.")
 
 
 @db_cli.command("upgrade")
@@ -98,6 +100,22 @@ def children_export(centre, fmt):
     click.echo(out, nl=not out.endswith("\n"))
 
 
+@richmenu_cli.command("sync")
+def richmenu_sync():
+    """Deploy the rich menus: create missing, replace changed, delete stale, set aliases, link users."""
+    from bot.line_api import LineError
+    from richmenus.sync import sync
+
+    rt = _rt()
+    try:
+        report = sync(rt.sessions, rt.line)
+    except (LineError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for line in report.lines():
+        click.echo(line)
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="process what is waiting, then exit")
 def worker_command(once):
@@ -113,7 +131,7 @@ def worker_command(once):
 
 def register(app: Flask) -> None:
     """Attach the operator commands to the app."""
-    for group in (db_cli, roster_cli, invite_cli, children_cli, worker_command, cards_command):
+    for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command):
         app.cli.add_command(group)
 
 

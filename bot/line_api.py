@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import urllib3
 from linebot.v3.messaging import (
-    ApiClient, ApiException, Configuration, MessagingApi, MessagingApiBlob, PushMessageRequest,
-    ReplyMessageRequest, ShowLoadingAnimationRequest,
+    ApiClient, ApiException, Configuration, CreateRichMenuAliasRequest, MessagingApi, MessagingApiBlob,
+    PushMessageRequest, ReplyMessageRequest, RichMenuBulkLinkRequest, RichMenuRequest, ShowLoadingAnimationRequest,
+    UpdateRichMenuAliasRequest,
 )
 
 from bot.config import Config
@@ -31,6 +32,14 @@ class LineResult:
     @property
     def monthly_limit(self) -> bool:
         return self.status == 429 and "monthly limit" in self.message.lower()
+
+
+class LineError(Exception):
+    """A management call (rich menus) that LINE refused or could not answer."""
+
+    def __init__(self, result: LineResult):
+        super().__init__(f"LINE {result.status}: {result.message}")
+        self.result = result
 
 
 class LineApi:
@@ -89,6 +98,69 @@ class LineApi:
         limit = self._read(self._api.get_message_quota)
         used = self._read(self._api.get_message_quota_consumption)
         return {"type": limit.get("type"), "value": limit.get("value"), "totalUsage": used.get("totalUsage")}
+
+    # Rich menus (operator tooling: these raise LineError instead of returning a result)
+    def rich_menus(self) -> list[dict]:
+        """Every rich menu of the channel."""
+        return self._manage(self._api.get_rich_menu_list).to_dict()["richmenus"]
+
+    def create_rich_menu(self, body: dict) -> str:
+        """Create a rich menu from its JSON object; returns its id (it needs an image before use)."""
+        return self._manage(self._api.create_rich_menu, RichMenuRequest.from_dict(body)).rich_menu_id
+
+    def upload_rich_menu_image(self, menu_id: str, data: bytes, content_type: str) -> None:
+        """Attach the (only) image of a rich menu, through the data host."""
+        self._manage(self._blob.set_rich_menu_image, menu_id, data, _headers={"Content-Type": content_type})
+
+    def delete_rich_menu(self, menu_id: str) -> None:
+        """Delete a rich menu (LINE drops its links; users fall back to the default menu)."""
+        self._manage(self._api.delete_rich_menu, menu_id)
+
+    def default_rich_menu(self) -> str | None:
+        """The default rich menu's id, or None."""
+        try:
+            return self._manage(self._api.get_default_rich_menu_id).rich_menu_id
+        except LineError as exc:
+            if exc.result.status == 404:
+                return None
+            raise
+
+    def set_default_rich_menu(self, menu_id: str) -> None:
+        """Show this menu to every user who has no menu of their own."""
+        self._manage(self._api.set_default_rich_menu, menu_id)
+
+    def rich_menu_aliases(self) -> dict[str, str]:
+        """Alias id -> rich menu id."""
+        aliases = self._manage(self._api.get_rich_menu_alias_list).aliases or []
+        return {a.rich_menu_alias_id: a.rich_menu_id for a in aliases}
+
+    def create_rich_menu_alias(self, alias_id: str, menu_id: str) -> None:
+        """Create an alias (what richmenuswitch actions name) for a menu."""
+        body = CreateRichMenuAliasRequest(richMenuAliasId=alias_id, richMenuId=menu_id)
+        self._manage(self._api.create_rich_menu_alias, body)
+
+    def update_rich_menu_alias(self, alias_id: str, menu_id: str) -> None:
+        """Point an existing alias at another menu."""
+        self._manage(self._api.update_rich_menu_alias, alias_id, UpdateRichMenuAliasRequest(richMenuId=menu_id))
+
+    def delete_rich_menu_alias(self, alias_id: str) -> None:
+        """Delete an alias."""
+        self._manage(self._api.delete_rich_menu_alias, alias_id)
+
+    def link_rich_menu(self, menu_id: str, user_ids: list[str]) -> LineResult:
+        """Link a menu to users: one user directly, several (<= 500) in one bulk request."""
+        if len(user_ids) == 1:
+            return self._send(self._api.link_rich_menu_id_to_user_with_http_info, user_ids[0], menu_id)
+        body = RichMenuBulkLinkRequest(richMenuId=menu_id, userIds=user_ids)
+        return self._send(self._api.link_rich_menu_id_to_users_with_http_info, body)
+
+    def _manage(self, call, *args, **kwargs):
+        try:
+            return call(*args, _request_timeout=self.timeout * 4, **kwargs)
+        except ApiException as exc:
+            raise LineError(LineResult(exc.status or 0, _error_message(exc.body))) from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise LineError(LineResult(0, f"{type(exc).__name__}: {exc}")) from None
 
     def _read(self, call, *args) -> dict:
         try:

@@ -9,7 +9,7 @@ import traceback
 from linebot.v3.webhooks import Event
 from sqlalchemy import select
 
-from bot import outbox
+from bot import menu_links, outbox
 from bot.ctx import Ctx
 from bot.inbox import claim_next, retry_later
 from bot.messages import text
@@ -60,13 +60,15 @@ def _handle(rt: Runtime, session, row: InboxEvent, now) -> None:
 
 
 def run_once(rt: Runtime, max_events: int = 10_000) -> int:
-    """Process every ready event, then deliver what is due; returns the number of events handled."""
+    """Process every ready event, then deliver what is due (messages, and rich menu links after events)."""
     handled = 0
     while handled < max_events and process_one(rt):
         handled += 1
         outbox.deliver_due(rt.sessions, rt.line, rt.clock)
     outbox.release_held(rt.sessions, rt.clock)
     outbox.deliver_due(rt.sessions, rt.line, rt.clock)
+    if handled:
+        menu_links.deliver_links(rt.sessions, rt.line)
     return handled
 
 

@@ -6,8 +6,8 @@ from bot.router import Router
 
 def register_all(router: Router) -> None:
     """Wire every capability into the router, most specific first; `common` holds the default."""
-    from handlers import cards, centre_settings, checkin, common, groups, health, onboarding
+    from handlers import cards, centre_settings, checkin, common, groups, health, menus, onboarding
 
-    for module in (common, onboarding, groups, checkin, health, cards, centre_settings):
+    for module in (common, onboarding, groups, checkin, health, cards, centre_settings, menus):
         module.register(router)
     common.register_default(router)

@@ -10,6 +10,7 @@ from domain.invites import InviteError, create_invite, find_invite, looks_like_c
 from handlers.actors import ROLE_LABEL, guardian, is_registered, staff_rows
 from handlers.common import REGISTER_HELP, quick_for
 from models import Centre, Child, ChildGuardian, Guardian, Lao, District, Province, Official, Staff
+from richmenus.link import want_menu
 
 PARENT_CODE_DAYS = 14
 REFUSAL = {"unknown": "รหัสไม่ถูกต้องค่ะ กรุณาตรวจสอบแล้วพิมพ์ใหม่อีกครั้ง",
@@ -57,6 +58,7 @@ def register(router: Router) -> None:
         if not ctx.user.display_name:
             ctx.user.display_name = ctx.rt.line.profile(ctx.user_id).get("displayName", "")
         answer = link_parent(ctx, invite.scope_code) if invite.role == "parent" else bind_role(ctx, invite)
+        want_menu(ctx.user)  # the worker links the role's rich menu after commit
         audit(ctx.session, ctx.user_id, "invite.redeem", f"{invite.role}:{invite.scope_code}", at=ctx.now)
         ctx.reply(text(answer, quick_for(ctx)))
 

@@ -24,7 +24,8 @@ class LineUser(Base):
     followed: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     unfollowed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    rich_menu: Mapped[str | None] = mapped_column(String(64))  # name of the rich menu linked to this user
+    rich_menu: Mapped[str | None] = mapped_column(String(64))  # name of the rich menu this user should have
+    rich_menu_id: Mapped[str | None] = mapped_column(String(64), index=True)  # LINE id linked; None: a link is owed
 
 
 class LineGroup(Base):

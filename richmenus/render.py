@@ -16,14 +16,13 @@ from dataclasses import dataclass
 import fontpkg_sarabun
 from PIL import Image, ImageDraw, ImageFont
 
-from richmenus.definitions import HELP, MENUS, THEMES, menu_name
+from richmenus.definitions import HELP, MENUS, TAB_ACTION, THEMES, menu_name
 from richmenus.icons import ICONS
 
 WIDTH, FULL, HALF = 2500, 1686, 843
 TAB_BAR, GAP, RADIUS = 250, 28, 48
 MAX_BYTES, MAX_AREAS, MIN_RATIO = 1024 * 1024, 20, 1.45
 NAME_PREFIX = "smartkids:"  # marks the menus this program owns on the channel
-TAB_ACTION = "menu.tab"
 FONT = fontpkg_sarabun.ROOT / "files" / "Sarabun-Bold.ttf"
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, relay
+from bot import menu_links, outbox, relay
 from bot.db import transaction, upsert_insert
 from models import Centre, InboxEvent, InviteAttempt, JobRun, PhotoScan
 
@@ -33,8 +33,9 @@ def purge_inbox(rt, now: datetime) -> int:
 
 
 def sweep_outbox(rt, now: datetime) -> int:
-    """Every minute: release held pushes when the quota month turns and deliver anything due."""
+    """Every minute: release held pushes when the quota month turns, deliver anything due, retry menu links."""
     outbox.release_held(rt.sessions, rt.clock)
+    menu_links.deliver_links(rt.sessions, rt.line)
     return outbox.deliver_due(rt.sessions, rt.line, rt.clock)
 
 

@@ -111,6 +111,18 @@ def link(user_id, menu_id):
     return jsonify({})
 
 
+@bp.post("/v2/bot/richmenu/bulk/link")
+def bulk_link():
+    """Link a menu to up to 500 users (LINE answers 202 and links them asynchronously; here at once)."""
+    lock, menus = _menus()
+    body = json_body()
+    (menu_id,) = _required(body, "richMenuId")
+    with lock:
+        for user_id in body.get("userIds") or []:
+            menus.link(user_id, menu_id)
+    return jsonify({}), 202
+
+
 @bp.get("/v2/bot/user/<user_id>/richmenu")
 def linked(user_id):
     """The menu linked to a user."""

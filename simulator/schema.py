@@ -184,9 +184,9 @@ def _action_errors(action, where: str, label_max: int | None, label_required: bo
     errors = [f"{where}: missing required 'label'"] if label_required and not action.get("label") else []
     errors += _too_long(_at(where, "label"), action.get("label"), label_max) if label_max else []
     kind = action.get("type")
-    needed = {"postback": "data", "message": "text", "uri": "uri"}.get(kind)
-    if needed and needed not in action:
-        errors.append(f"{where}: missing required '{needed}'")
+    needed = {"postback": ("data",), "message": ("text",), "uri": ("uri",),
+              "richmenuswitch": ("richMenuAliasId", "data")}.get(kind, ())
+    errors += [f"{where}: missing required '{key}'" for key in needed if key not in action]
     for key in ("data", "displayText", "text", "fillInText"):
         errors += _too_long(_at(where, key), action.get(key), 300)
     if kind == "uri":

@@ -77,7 +77,7 @@ def render_tab(group: str, spec: dict, index: int) -> RenderedMenu:
         _card(draw, box, icon, label, theme)
         areas.append(_area(box, {"type": "message", "label": text, "text": text}))
     name = menu_name(group, tab["key"])
-    body = {"size": {"width": WIDTH, "height": height}, "selected": False, "name": NAME_PREFIX + name,
+    body = {"size": {"width": WIDTH, "height": height}, "selected": True, "name": NAME_PREFIX + name,
             "chatBarText": spec["chat_bar"], "areas": areas}
     return RenderedMenu(name, body, _png(image), "image/png")
 
@@ -158,7 +158,7 @@ def _area(box, action: dict) -> dict:
 
 def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")
     return out.getvalue()
 
 

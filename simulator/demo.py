@@ -143,6 +143,7 @@ def main() -> None:
     try:
         wait_http(f"{SIM}/")
         wait_http(f"http://127.0.0.1:{WEB_PORT}/healthz")
+        print(flask("richmenu", "sync", env=env).strip().splitlines()[0])  # before onboarding: people get menus
         spare = onboard(env)
         photos = card_photos(env)
         print(f"\n  Smart Kids demo is running.\n  Open the LINE simulator: {SIM}/\n"

@@ -202,7 +202,8 @@ def test_switching_tabs_says_nothing(rt, line, chat, people):
     tab = next(a["action"] for a in line.richmenus.effective("Uteacher")["areas"]
                if a["action"]["type"] == "richmenuswitch")
     assert tab["data"] == f"a={TAB_ACTION}&to=teacher-more"
-    assert chat.postback("Uteacher", tab["data"]) == []
+    switched = {"newRichMenuAliasId": tab["richMenuAliasId"], "status": "SUCCESS"}  # what LINE adds to the event
+    assert chat.event("Uteacher", "postback", "Uteacher", tab["data"], switched) == []
 
 
 def test_simulator_page_shows_the_linked_menu_and_its_tabs(rt, line, people):

@@ -51,8 +51,13 @@ def _link(factory, line: LineApi, name: str, menu_id: str, users: list[tuple[int
         log.warning("rich menu link to %s failed (%s); will retry", name, result.status)
         return None
     if len(users) > 1:  # one bad user id refuses the whole bulk request: find it one by one
-        counts = [_link(factory, line, name, menu_id, [user]) for user in users]
-        return None if None in counts else sum(counts)
+        linked = 0
+        for user in users:
+            done = _link(factory, line, name, menu_id, [user])
+            if done is None:
+                return None
+            linked += done
+        return linked
     log.error("LINE refused to link rich menu %s to %s: %s %s", name, users[0][1], result.status, result.message)
     _settle(factory, name, [users[0][0]], "")
     return 0

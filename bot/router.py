@@ -2,6 +2,7 @@
 
 Dispatch order, stated once: the always-routes ("ยกเลิก"); the active (unexpired) flow's state handlers, then its fallbacks; then the
 entry routes in registration order (an entry re-enters, ending any active flow); then the default.
+A command text (a rich-menu button) ends any active flow first, so a menu tap is never read as flow input.
 A handler returns the next state name, or END to finish the flow (its draft is then discarded).
 """
 from __future__ import annotations
@@ -102,6 +103,11 @@ class Router:
         self.routes: list[Route] = []
         self.first: list[Route] = []
         self.default: Handler | None = None
+        self.commands: set[str] = set()
+
+    def add_commands(self, texts) -> None:
+        """Texts that always mean a fresh command (rich-menu buttons): they end any active flow."""
+        self.commands.update(texts)
 
     def add_flow(self, flow: Flow) -> Flow:
         """Add a flow; its entries join the route list at this point of the priority order."""
@@ -135,7 +141,7 @@ class Router:
             if route.match(ctx):
                 return self._run(ctx, route)
         flow = self.flows.get(conv.flow or "")
-        if flow and ctx.flow_expired():
+        if flow and (ctx.flow_expired() or ctx.text in self.commands):
             ctx.end_flow()
             flow = None
         if flow:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from bot.router import Router
-from richmenus.definitions import TAB_ACTION
+from richmenus.definitions import ROLE_MENU, TAB_ACTION, role_texts
 
 
 def register(router: Router) -> None:
-    """The tab-switch postback."""
+    """The tab-switch postback; every menu button's text ends an open flow (a tap is a new command)."""
+    router.add_commands(text for role in ROLE_MENU for text in role_texts(role))
 
     @router.on(chat="user", postback=TAB_ACTION)
     def switched_tab(ctx):

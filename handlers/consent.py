@@ -31,8 +31,10 @@ def consent_status(ctx) -> dict:
         row = photo_consent(ctx.session, child.id)
         allowed = row is None or row.granted
         lines.append(f"• {name_of(child)}: {'อนุญาต' if allowed else 'ไม่อนุญาต'}ให้เผยแพร่รูป")
-        buttons += [postback(f"อนุญาต {name_of(child)}", "consent.photo", child=child.id, g=1),
-                    postback(f"ไม่อนุญาต {name_of(child)}", "consent.photo", child=child.id, g=0)]
+        short = child.nickname or child.first_name  # labels are cut at 20 characters
+        buttons += [postback(f"อนุญาต {short}", "consent.photo", f"อนุญาตรูป {name_of(child)}", child=child.id, g=1),
+                    postback(f"ไม่อนุญาต {short}", "consent.photo", f"ไม่อนุญาตรูป {name_of(child)}",
+                             child=child.id, g=0)]
     body = "ความยินยอมให้เผยแพร่รูปภาพค่ะ\n" + "\n".join(lines) + f"\n{DEFAULT_NOTE}\nกดปุ่มด้านล่างเพื่อเปลี่ยนได้ทุกเมื่อ"
     return text(body, buttons[:12] + [say("ยกเลิก")])
 

@@ -102,3 +102,28 @@ def test_local_storage_refuses_keys_that_escape_its_directory(tmp_path):
     for bad in ("../../etc/passwd/original", "abcdefghijklmnopqrstuvwx/../../x", "short/original"):
         with pytest.raises(ValueError):
             storage.put(bad, b"x")
+
+
+@pytest.mark.parametrize("local_http_media, url, status", [
+    (True, "http://127.0.0.1:5000/media/k/original?e=1&s=2", 200),
+    (True, "http://example.com/media/k/original", 400),
+    (False, "http://127.0.0.1:5000/media/k/original?e=1&s=2", 400),
+    (False, "https://smartkids.example/media/k/original", 200)])
+def test_simulator_shows_local_demo_photos_but_keeps_https_elsewhere(local_http_media, url, status):
+    import requests
+
+    from simulator.platform import LinePlatform
+    from simulator.schema import load_spec
+    from simulator.server import serve
+
+    platform = LinePlatform("s", "t", spec=load_spec(), monthly_limit=None, local_http_media=local_http_media)
+    platform.add_user("Uteacher", "ครู")
+    handle = serve(platform)
+    try:
+        response = requests.post(f"{handle.url}/v2/bot/message/push", headers={"Authorization": "Bearer t"},
+                                 json={"to": "Uteacher", "messages": [
+                                     {"type": "image", "originalContentUrl": url, "previewImageUrl": url}]})
+    finally:
+        handle.shutdown()
+    assert response.status_code == status
+    assert (platform.bot_messages("Uteacher") != []) == (status == 200)

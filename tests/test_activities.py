@@ -99,3 +99,15 @@ def test_a_parents_photo_is_not_taken_as_a_post(chat, people, rt):
     link_parent(chat, rt, "Uparent", "C000001")
     replies = send_photos(chat, "Uparent", [phone_photo()])
     assert "เป็นรูปอะไร" not in texts(replies) and "ไม่เข้าใจ" in texts(replies)
+
+
+def test_parent_in_the_group_asks_about_todays_activities(chat, people, session):
+    bind_group(chat)
+    assert "ยังไม่มีกิจกรรม" in texts(chat.text("Uparent", "วันนี้ทำกิจกรรมอะไรคะ", group="Gk1"))
+    chat.text("Uteacher", "กิจกรรม")
+    send_photos(chat, "Uteacher", [phone_photo()])
+    chat.text("Uteacher", "เล่านิทาน")
+    chat.postback("Uteacher", "a=activity.domain&d=EL")
+    replies = chat.text("Uparent", "วันนี้ทำกิจกรรมอะไรคะ", group="Gk1")
+    assert "เล่านิทาน" in texts(replies) and "EL การใช้ภาษา" in texts(replies) and len(image_urls(replies)) == 1
+    assert session.scalar(select(Activity.shared_at)) is not None

@@ -105,3 +105,22 @@ def test_parent_in_the_group_asks_what_the_children_eat_today(chat, people, sess
     replies = chat.text("Uparent", "วันนี้กินอะไรคะ", group="Gk1")
     assert "แกงส้มผักรวม" in texts(replies)
     assert _lunch(session, org).shared_at is not None
+
+
+def test_teacher_of_another_centre_cannot_record_lunch_in_this_group(chat, people, session, org, line):
+    bind_group(chat)
+    line.groups["Gk1"]["members"].append("Uteacher2")
+    replies = chat.text("Uteacher2", "เมนู ข้าวผัดปู", group="Gk1")
+    assert "บันทึกอาหารกลางวันแล้ว" not in texts(replies) and "ได้เมนูแล้ว" not in texts(replies)
+    assert session.scalar(select(Lunch)) is None
+    assert send_photos(chat, "Uteacher2", [phone_photo()], group="Gk1") == []  # not her centre's group: silence
+    assert session.scalar(select(Media)) is None
+
+
+def test_a_file_that_is_not_a_photo_gets_a_helpful_answer_and_changes_nothing(chat, people, session):
+    chat.text("Uteacher", "อาหารกลางวัน")
+    replies = send_photos(chat, "Uteacher", [b"GIF89a this is not really an image"])
+    assert "รูปนี้ใช้ไม่ได้" in texts(replies)
+    assert session.scalar(select(Media)) is None
+    replies = chat.text("Uteacher", "ข้าวสวย, ต้มข่าไก่")
+    assert "ได้เมนูแล้ว" in texts(replies)

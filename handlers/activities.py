@@ -11,8 +11,8 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from domain.parent_news import DOMAINS, activity_messages
-from handlers.photos import (consent_reminder, first_set_id, is_other_command, is_working_staff, owned_media,
-                             shares_to_parents, take_photo, work_centre)
+from handlers.photos import (answer_saved, consent_reminder, drafted_media, first_set_id, is_other_command,
+                             is_working_staff, owned_media, shares_to_parents, take_photo, work_centre)
 from models import Activity
 
 START = r"^(กิจกรรม|ส่งรูปกิจกรรม|บันทึกกิจกรรม|โพสต์กิจกรรม)$"
@@ -125,16 +125,13 @@ def save(ctx):
                         posted_at=ctx.now, shared_at=ctx.now if shared else None)
     ctx.session.add(activity)
     ctx.session.flush()
-    ids = (draft.get("media") or {}).get("ids", [])
-    for media in owned_media(ctx, centre.id, ".".join(map(str, ids))):
+    photos = drafted_media(ctx, centre.id)
+    for media in photos:
         media.activity_id = activity.id
     ctx.session.flush()
-    audit(ctx.session, ctx.user_id, "activity.post", centre.code, at=ctx.now, activity=activity.id, photos=len(ids))
-    news = activity_messages(ctx.session, ctx.rt.cfg, activity, ctx.now)
-    if shared:
-        ctx.reply(*news)
-    else:
-        ctx.reply(text("บันทึกกิจกรรมแล้วค่ะ ✅ ผู้ปกครองจะเห็นในสรุปประจำวัน"), *news)
+    audit(ctx.session, ctx.user_id, "activity.post", centre.code, at=ctx.now, activity=activity.id,
+          photos=len(photos))
+    answer_saved(ctx, shared, activity_messages(ctx.session, ctx.rt.cfg, activity, ctx.now), "กิจกรรม")
     return END
 
 

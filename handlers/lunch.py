@@ -16,7 +16,8 @@ from bot.storage import discard, storage_for
 from domain.allergens import dish_conflicts, parse_menu
 from domain.audit import audit
 from domain.parent_news import lunch_messages, photos_of
-from handlers.photos import is_other_command, is_working_staff, owned_media, shares_to_parents, take_photo, work_centre
+from handlers.photos import (answer_saved, drafted_media, is_other_command, is_working_staff, owned_media,
+                             shares_to_parents, take_photo, work_centre)
 from models import Child, Lunch
 
 START = r"^(อาหารกลางวัน|บันทึกอาหาร(กลางวัน)?|บันทึกเมนู|ส่งเมนู)$"
@@ -194,23 +195,19 @@ def save(ctx):
         ctx.session.flush()
     if draft.get("dishes") and draft.get("confirmed"):
         lunch.menu_text, lunch.dishes = draft["menu"], draft["dishes"]
-    new_ids = (draft.get("media") or {}).get("ids", [])
-    if new_ids and not draft.get("add_photos"):
+    photos = drafted_media(ctx, centre.id)
+    if photos and not draft.get("add_photos"):
         storage = storage_for(ctx.rt.cfg)
         for old in photos_of(ctx.session, lunch_id=lunch.id):
             discard(storage, old, ctx.now)
             old.lunch_id = None
-    for media in owned_media(ctx, centre.id, ".".join(map(str, new_ids))):
+    for media in photos:
         media.lunch_id = lunch.id
     shared = shares_to_parents(ctx, centre.id)
     lunch.updated_at, lunch.shared_at = ctx.now, ctx.now if shared else None
     ctx.session.flush()
-    audit(ctx.session, ctx.user_id, "lunch.record", centre.code, at=ctx.now, lunch=lunch.id, photos=len(new_ids))
-    news = lunch_messages(ctx.session, ctx.rt.cfg, lunch, ctx.now)
-    if shared:
-        ctx.reply(*news)
-    else:
-        ctx.reply(text("บันทึกอาหารกลางวันแล้วค่ะ ✅ ผู้ปกครองจะเห็นในสรุปประจำวัน"), *news)
+    audit(ctx.session, ctx.user_id, "lunch.record", centre.code, at=ctx.now, lunch=lunch.id, photos=len(photos))
+    answer_saved(ctx, shared, lunch_messages(ctx.session, ctx.rt.cfg, lunch, ctx.now), "อาหารกลางวัน")
     return END
 
 

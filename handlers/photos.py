@@ -16,8 +16,8 @@ from handlers.actors import staff_at, staff_rows
 from models import Centre, Child, Consent, LineGroup, Media
 
 STAFF = ("teacher", "head")
-PENDING = "photo_sets"
-MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data  # draft key of photos sent with no flow active, until the teacher says what they are
+PENDING = "photo_sets"  # draft key of photos sent with no flow active, until the teacher says what they are
+MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data
 
 
 def group_centre_id(ctx) -> int | None:
@@ -130,6 +130,20 @@ def owned_media(ctx, centre_id: int, raw_ids: str) -> list[Media]:
     return list(ctx.session.scalars(select(Media).where(
         Media.id.in_(wanted), Media.centre_id == centre_id, Media.lunch_id.is_(None),
         Media.activity_id.is_(None), Media.purged_at.is_(None)).order_by(Media.id)))
+
+
+def drafted_media(ctx, centre_id: int, bucket: str = "media") -> list[Media]:
+    """The unfiled photos collected in the flow's draft."""
+    ids = (ctx.draft.get(bucket) or {}).get("ids", [])
+    return owned_media(ctx, centre_id, ".".join(map(str, ids)))
+
+
+def answer_saved(ctx, shared: bool, news: list[dict], what: str) -> None:
+    """In the parent group the news itself is the answer (parents see it); in 1:1 say it waits for the roll-up."""
+    if shared:
+        ctx.reply(*news)
+    else:
+        ctx.reply(text(f"บันทึก{what}แล้วค่ะ ✅ ผู้ปกครองจะเห็นในสรุปประจำวัน"), *news)
 
 
 def register_photo_fallback(router: Router) -> None:

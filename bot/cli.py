@@ -1,4 +1,4 @@
-"""Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | worker`."""
+"""Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards | worker`."""
 from __future__ import annotations
 
 import sys
@@ -9,7 +9,8 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
 from bot.db import transaction
 
@@ -112,5 +113,29 @@ def worker_command(once):
 
 def register(app: Flask) -> None:
     """Attach the operator commands to the app."""
-    for group in (db_cli, roster_cli, invite_cli, children_cli, worker_command):
+    for group in (db_cli, roster_cli, invite_cli, children_cli, worker_command, cards_command):
         app.cli.add_command(group)
+
+
+@click.command("cards")
+@click.option("--centre", "centre_code", required=True, help="centre code, e.g. K0001")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.pdf or FILE.png")
+@with_appcontext
+def cards_command(centre_code, out):
+    """Render a centre's printable A4 QR card sheets (PDF, or PNG pages)."""
+    from bot.card_routes import centre_cards
+    from domain.cards import write_sheets
+    from models import Centre
+
+    if Path(out).suffix.lower() not in (".pdf", ".png"):
+        click.echo("ใช้ไฟล์ .pdf หรือ .png (--out cards.pdf)", err=True)
+        sys.exit(2)
+    rt = _rt()
+    with rt.sessions() as session:
+        centre = session.scalar(select(Centre).where(Centre.code == centre_code))
+        if centre is None:
+            click.echo(f"ไม่พบศูนย์รหัส '{centre_code}' (centre not found)", err=True)
+            sys.exit(2)
+        cards = centre_cards(session, centre, rt.cfg.secret)
+    paths = write_sheets(cards, Path(out))
+    click.echo(f"{len(cards)} cards of {centre_code} → " + ", ".join(str(p) for p in paths))

@@ -97,6 +97,11 @@ class Ctx:
         outbox.queue_push(self.session, to, list(messages), key=key or f"{self.event_key}:push:{self._pushes}",
                           now=self.now, priority=priority)
 
+    def loading(self, seconds: int = 20) -> None:
+        """Show LINE's loading animation while a slow answer is prepared (1:1 chats only; best effort)."""
+        if self.chat_type == "user":
+            self.rt.line.loading(self.chat_id, seconds)
+
     def content(self, message_id: str) -> bytes:
         """Download what the user sent (do it at once: LINE content expires)."""
         return self.rt.line.content(message_id)

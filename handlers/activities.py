@@ -11,8 +11,9 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from domain.parent_news import DOMAINS, activity_messages
+from handlers.actors import work_centre
 from handlers.photos import (answer_saved, consent_reminder, drafted_media, first_set_id, is_other_command,
-                             is_working_staff, owned_media, shares_to_parents, take_photo, work_centre)
+                             is_working_staff, owned_media, shares_to_parents, take_photo)
 from models import Activity
 
 START = r"^(กิจกรรม|ส่งรูปกิจกรรม|บันทึกกิจกรรม|โพสต์กิจกรรม)$"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import Guardian, Official, Staff
+from models import Centre, Guardian, LineGroup, Official, Staff
 
 ROLE_LABEL = {"teacher": "ครู", "head": "หัวหน้าศูนย์", "driver": "พนักงานขับรถ", "parent": "ผู้ปกครอง",
               "lao": "ผู้บริหาร อปท.", "district": "เจ้าหน้าที่อำเภอ", "province": "เจ้าหน้าที่จังหวัด"}
@@ -39,3 +39,20 @@ def is_registered(ctx) -> bool:
 def is_staff(ctx) -> bool:
     """Whether the sender is a teacher or head somewhere."""
     return any(s.role in ("teacher", "head") for s in staff_rows(ctx))
+
+
+def bound_centre_id(ctx) -> int | None:
+    """In a group: the centre this group is bound to (None when unbound or in 1:1)."""
+    if ctx.chat_type != "group":
+        return None
+    return ctx.session.scalar(select(LineGroup.centre_id).where(
+        LineGroup.group_id == ctx.chat_id, LineGroup.left_at.is_(None)))
+
+
+def work_centre(ctx) -> Centre | None:
+    """The centre a teacher or head is recording for: the bound group's centre (if she works there), else her own."""
+    if ctx.chat_type == "group":
+        centre_id = bound_centre_id(ctx)
+        return ctx.session.get(Centre, centre_id) if centre_id and staff_at(ctx, centre_id) else None
+    row = next((s for s in staff_rows(ctx) if s.role in ("teacher", "head")), None)
+    return row.centre if row else None

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.audit import audit
-from handlers.actors import is_staff
+from handlers.actors import is_staff, work_centre
 from handlers.parents import PARENT_QUICK, is_parent_here, my_children, name_of
-from handlers.photos import refused_children, work_centre
+from handlers.photos import refused_children
 from models import Consent
 
 ASK = r"^(ความยินยอมรูปภาพ|ความยินยอม|ยินยอมรูปภาพ|ไม่อนุญาตรูป|อนุญาตรูป|ไม่ให้ลงรูป|ไม่อนุญาตให้ลงรูป)$"

@@ -16,8 +16,9 @@ from bot.storage import discard, storage_for
 from domain.allergens import dish_conflicts, parse_menu
 from domain.audit import audit
 from domain.parent_news import lunch_messages, photos_of
+from handlers.actors import work_centre
 from handlers.photos import (answer_saved, drafted_media, is_other_command, is_working_staff, owned_media,
-                             shares_to_parents, take_photo, work_centre)
+                             shares_to_parents, take_photo)
 from models import Child, Lunch
 
 START = r"^(อาหารกลางวัน|บันทึกอาหาร(กลางวัน)?|บันทึกเมนู|ส่งเมนู)$"

@@ -12,8 +12,7 @@ from bot.router import Router
 from domain.audit import audit
 from domain.parent_news import activity_messages, lunch_messages
 from domain.thai import hhmm, thai_date
-from handlers.actors import guardian
-from handlers.photos import group_centre_id
+from handlers.actors import bound_centre_id, guardian
 from models import Absence, Activity, Attendance, Centre, Child, ChildGuardian, Lunch
 
 ARRIVED = r"(มาถึง|ถึงศูนย์|ถึงหรือยัง|มาเรียนไหม|มาเรียนหรือยัง)"
@@ -138,20 +137,20 @@ def register(router: Router) -> None:
         budget = MAX_MESSAGES // len(centres)
         ctx.reply(*[m for centre in centres for m in activities_answer(ctx, centre, rooms, budget)[0]])
 
-    @router.on(chat="group", text=LUNCH, when=lambda ctx: group_centre_id(ctx) is not None)
+    @router.on(chat="group", text=LUNCH, when=lambda ctx: bound_centre_id(ctx) is not None)
     def group_asked_lunch(ctx):
         """Someone in the centre's parent group asked what the children eat today: everyone sees the reply."""
-        centre = ctx.session.get(Centre, group_centre_id(ctx))
+        centre = ctx.session.get(Centre, bound_centre_id(ctx))
         lunch = ctx.session.scalar(select(Lunch).where(Lunch.centre_id == centre.id, Lunch.day == ctx.today))
         if lunch is not None and lunch.shared_at is None:
             lunch.shared_at = ctx.now
         ctx.reply(*lunch_answer(ctx, centre))
 
     @router.on(chat="group", text=r"(กิจกรรมวันนี้|วันนี้ทำกิจกรรม|ทำกิจกรรมอะไร)",
-               when=lambda ctx: group_centre_id(ctx) is not None)
+               when=lambda ctx: bound_centre_id(ctx) is not None)
     def group_asked_activities(ctx):
         """Someone in the parent group asked about today's activities."""
-        centre = ctx.session.get(Centre, group_centre_id(ctx))
+        centre = ctx.session.get(Centre, bound_centre_id(ctx))
         answer, shown = activities_answer(ctx, centre, None, MAX_MESSAGES)
         for activity in shown:
             activity.shared_at = activity.shared_at or ctx.now

@@ -12,30 +12,11 @@ from bot.messages import postback, text
 from bot.router import Router
 from bot.storage import store_photo, storage_for
 from domain.images import BadPhoto
-from handlers.actors import staff_at, staff_rows
-from models import Centre, Child, Consent, LineGroup, Media
+from handlers.actors import bound_centre_id, work_centre
+from models import Child, Consent, Media
 
-STAFF = ("teacher", "head")
 PENDING = "photo_sets"  # draft key of photos sent with no flow active, until the teacher says what they are
 MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data
-
-
-def group_centre_id(ctx) -> int | None:
-    """The centre this group chat is bound to (None in 1:1 or an unbound group)."""
-    if ctx.chat_type != "group":
-        return None
-    return ctx.session.scalar(select(LineGroup.centre_id).where(LineGroup.group_id == ctx.chat_id,
-                                                                LineGroup.left_at.is_(None)))
-
-
-def work_centre(ctx) -> Centre | None:
-    """The centre a teacher or head is working for here: the group's centre in a group, else her own."""
-    if ctx.chat_type == "group":
-        centre_id = group_centre_id(ctx)
-        staff = staff_at(ctx, centre_id) if centre_id else None
-    else:
-        staff = next((s for s in staff_rows(ctx) if s.role in STAFF), None)
-    return staff.centre if staff else None
 
 
 def is_working_staff(ctx) -> bool:
@@ -45,7 +26,7 @@ def is_working_staff(ctx) -> bool:
 
 def shares_to_parents(ctx, centre_id: int) -> bool:
     """Whether the bot's reply here is seen by the centre's parents (its bound group): then it is shared."""
-    return group_centre_id(ctx) == centre_id
+    return bound_centre_id(ctx) == centre_id
 
 
 def is_other_command(ctx, flow) -> bool:
@@ -146,28 +127,49 @@ def answer_saved(ctx, shared: bool, news: list[dict], what: str) -> None:
         ctx.reply(text(f"บันทึก{what}แล้วค่ะ ✅ ผู้ปกครองจะเห็นในสรุปประจำวัน"), *news)
 
 
+def offer_filing(ctx, centre_id: int, message_ids: list[str], note: str = "") -> None:
+    """Photos with no QR cards and no flow: keep them (LINE content expires) and ask what they are, once per set.
+
+    Check-in calls this for a photo (set) in which it found no card; the buttons carry the photo ids.
+    """
+    kept = []
+    for message_id in message_ids:
+        media = ctx.session.scalar(select(Media).where(Media.message_id == message_id))
+        if media is None:
+            try:
+                media = store_photo(ctx.session, storage_for(ctx.rt.cfg), ctx.content(message_id),
+                                    centre_id=centre_id, message_id=message_id, now=ctx.now)
+            except (BadPhoto, ApiException):
+                continue
+        kept.append(media.id)
+    if not kept:
+        return ctx.reply(text(note or "เปิดรูปไม่ได้ค่ะ กรุณาส่งรูปใหม่อีกครั้ง"))
+    ids = ".".join(str(i) for i in kept[:MAX_FILED])
+    ctx.reply(text(f"ได้รับรูป {len(kept)} รูปค่ะ เป็นรูปอะไรคะ" + (f"\n{note}" if note else ""), [
+        postback("รูปอาหารกลางวัน", "photo.file", to="lunch", m=ids),
+        postback("รูปกิจกรรม", "photo.file", to="activity", m=ids),
+        postback("เช็คชื่อ (บัตร QR)", "photo.checkin", m=ids)]))
+
+
 def register_photo_fallback(router: Router) -> None:
-    """A photo from staff with no flow active and no QR in it: keep it and ask what it is.
+    """A photo from staff that no earlier route (check-in) took: keep it and ask what it is.
 
     Register LAST among photo routes (after check-in), so a photo of QR cards reaches check-in first.
     """
 
     @router.on(message=ImageMessageContent, when=is_working_staff)
     def sent_unexplained_photo(ctx):
-        """A teacher sent a photo (or a set) out of any flow: store it now, answer once per set with choices."""
-        centre = work_centre(ctx)
-        got = take_photo(ctx, centre.id, bucket=PENDING)
-        if not got.done:
-            return
-        ids = ".".join(str(i) for i in got.ids[:MAX_FILED])
-        ctx.conversation.draft = {k: v for k, v in ctx.draft.items() if k != PENDING}  # now kept by the buttons
-        if not got.ids:
-            return ctx.reply(text(got.error))
-        note = f"\n{got.error}" if got.error else ""
-        ctx.reply(text(f"ได้รับรูป {len(got.ids)} รูปค่ะ เป็นรูปอะไรคะ{note}", [
-            postback("รูปอาหารกลางวัน", "photo.file", to="lunch", m=ids),
-            postback("รูปกิจกรรม", "photo.file", to="activity", m=ids),
-            postback("เช็คชื่อ (บัตร QR)", "photo.checkin", m=ids)]))
+        """A teacher sent a photo (or a set) out of any flow: answer once per set with choices."""
+        image_set = getattr(ctx.message, "image_set", None)
+        held = dict(ctx.draft.get(PENDING) or {})
+        key = image_set.id if image_set else ctx.message.id
+        entry = held.get(key, {"ids": [], "total": image_set.total if image_set else 1})
+        entry["ids"] = entry["ids"] + [ctx.message.id]
+        if len(entry["ids"]) < entry["total"]:
+            return ctx.save_draft(**{PENDING: {**held, key: entry}})
+        held.pop(key, None)
+        ctx.conversation.draft = {**ctx.draft, PENDING: held}
+        offer_filing(ctx, work_centre(ctx).id, entry["ids"])
 
     @router.on(postback="photo.checkin")
     def filed_as_cards(ctx):

@@ -17,6 +17,10 @@ def build(rt) -> BlockingScheduler:
     run = lambda job: (lambda: job(rt, rt.now()))  # noqa: E731 — each job reads the clock when it fires
     sched.add_job(run(jobs.sweep_outbox), "interval", minutes=1, id="sweep_outbox", coalesce=True,
                   max_instances=1)
+    sched.add_job(run(jobs.parent_rollups), "interval", minutes=5, id="parent_rollups", coalesce=True,
+                  max_instances=1)
+    sched.add_job(run(jobs.answer_stale_photo_sets), "interval", minutes=1, id="answer_stale_photo_sets",
+                  coalesce=True, max_instances=1)
     sched.add_job(run(jobs.purge_inbox), "cron", hour=3, minute=15, id="purge_inbox", coalesce=True,
                   misfire_grace_time=6 * 3600)
     sched.add_job(run(jobs.purge_old_media), "cron", hour=3, minute=30, id="purge_old_media", coalesce=True,

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot import outbox
+from bot import outbox, relay
 from bot.db import transaction, upsert_insert
 from bot.storage import Storage, discard, storage_for
-from models import InboxEvent, InviteAttempt, JobRun, Media
+from models import Centre, InboxEvent, InviteAttempt, JobRun, Media, PhotoScan
 
 INBOX_KEEP = timedelta(days=30)
 UNFILED_KEEP = timedelta(days=1)  # photos nobody said what they were (an abandoned flow or fallback)
@@ -38,6 +38,47 @@ def sweep_outbox(rt, now: datetime) -> int:
     """Every minute: release held pushes when the quota month turns and deliver anything due."""
     outbox.release_held(rt.sessions, rt.clock)
     return outbox.deliver_due(rt.sessions, rt.line, rt.clock)
+
+
+def parent_rollups(rt, now: datetime) -> int:
+    """Every few minutes: at each centre's roll-up times, one push per parent group with what parents have not
+    seen yet (work done in 1:1); a restart or a second clock never sends a window twice."""
+    with transaction(rt.sessions) as session:
+        centre_ids = sorted({g.centre_id for g in relay.bound_groups(session)})
+    covered = 0
+    for centre_id in centre_ids:
+        with transaction(rt.sessions) as session:
+            centre = session.get(Centre, centre_id)
+            for window in relay.due_windows(centre, now):
+                if claim(session, "rollup", f"{centre.code}:{now.date()}:{window:%H%M}", now):
+                    covered += relay.rollup(session, rt.cfg, centre, now, window)
+    return covered
+
+
+STALE_SET = timedelta(seconds=60)
+
+
+def answer_stale_photo_sets(rt, now: datetime) -> int:
+    """Every minute: photo sets still missing a photo after a minute are answered with what arrived (a push)."""
+    from handlers.checkin import scan_summary
+
+    answered = 0
+    with transaction(rt.sessions) as session:
+        stale = session.scalars(select(PhotoScan).where(
+            PhotoScan.answered_at.is_(None), PhotoScan.received_at < now - STALE_SET)).all()
+        sets: dict[tuple, list[PhotoScan]] = {}
+        for scan in stale:
+            sets.setdefault((scan.chat_id, scan.image_set_id or scan.message_id), []).append(scan)
+        for (chat_id, set_id), scans in sets.items():
+            for scan in scans:
+                scan.answered_at = now
+            centre = session.get(Centre, scans[0].centre_id) if scans[0].centre_id else None
+            if centre is None:
+                continue
+            outbox.queue_push(session, chat_id, [scan_summary(session, now, centre, scans)],
+                              key=f"photoset:{chat_id}:{set_id}", now=now)
+            answered += 1
+    return answered
 
 
 def purge_media(session: Session, storage: Storage, now: datetime, days: int) -> int:

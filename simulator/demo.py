@@ -100,6 +100,24 @@ def onboard(env: dict) -> str:
     return flask("invite", "create", "--role", "teacher", "--scope", "K0001", env=env).strip().splitlines()[-1]
 
 
+def card_photos(env: dict, centre: str = "K0001", per_photo: int = 8) -> Path:
+    """Printable cards (PDF) and phone-like photos of them, for trying check-in from the simulator page."""
+    from domain.cards import CardInfo, card_image
+    from simulator.photos import phone_photo
+
+    folder = DATA / "photos"
+    folder.mkdir(exist_ok=True)
+    flask("cards", "--centre", centre, "--out", str(DATA / f"cards-{centre}.pdf"), env=env)
+    children = json.loads(flask("children", "export", "--centre", centre, "--format", "json", env=env))
+    for n in range(0, len(children), per_photo):
+        cards = [card_image(CardInfo(code=c["child_code"], name=f"{c['first_name']} {c['last_name']}",
+                                     nickname=c["nickname"], centre_name=c["centre_name"], payload=c["qr_payload"]))
+                 for c in children[n:n + per_photo]]
+        photo = phone_photo(cards, seed=n, size=(2448, 1836))
+        (folder / f"{centre}-cards-{n // per_photo + 1}.jpg").write_bytes(photo)
+    return folder
+
+
 def main() -> None:
     """Set up the demo database, start every process, register the demo people, wait for Ctrl-C."""
     DATA.mkdir(exist_ok=True)
@@ -126,9 +144,11 @@ def main() -> None:
         wait_http(f"{SIM}/")
         wait_http(f"http://127.0.0.1:{WEB_PORT}/healthz")
         spare = onboard(env)
+        photos = card_photos(env)
         print(f"\n  Smart Kids demo is running.\n  Open the LINE simulator: {SIM}/\n"
               f"  Registered: a teacher, a head, a parent, an LAO official, and the centre's parent group.\n"
               f"  'ผู้ใช้ใหม่' is not registered: follow, then type the invite code {spare}\n"
+              f"  Check-in: as the teacher, send a photo from {photos}/ (printable cards: {DATA}/cards-K0001.pdf)\n"
               f"  Stop with Ctrl-C.\n", flush=True)
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     except KeyboardInterrupt:

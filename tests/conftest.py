@@ -176,6 +176,10 @@ class Chat:
             return self.postback(user, action["data"], group)
         return self.text(user, action["text"], group)
 
+    def photo(self, user: str, data: bytes, group: str | None = None, image_set=None) -> list[dict]:
+        """Send a photo (`image_set` = (id, index, total) for one of several sent together)."""
+        return self._run(group or user, lambda: self.line.image(user, data, group_id=group, image_set=image_set))
+
     def event(self, chat_id: str, method: str, *args) -> list[dict]:
         """Any other platform move (follow, join, member_joined, …)."""
         return self._run(chat_id, lambda: getattr(self.line, method)(*args))
@@ -251,3 +255,25 @@ def people(line, chat, rt, org):
         chat.text(uid, make_invite(rt, role, scope))
     line.add_group("Gk1", "ผู้ปกครอง ศพด.บ้านชาญชัย", ["Uteacher", "Uhead", "Uparent"], extra_members=20)
     return {"group": "Gk1"}
+
+
+@pytest.fixture
+def bound_group(chat, people):
+    """The K0001 parent group with the bot in it, bound to the centre by the teacher."""
+    chat.event("Gk1", "join", "Gk1")
+    code = texts(chat.text("Uteacher", "เชื่อมกลุ่มผู้ปกครอง")).split("\n\n")[1]
+    chat.text("Uteacher", code, group="Gk1")
+    return "Gk1"
+
+
+def at_local(clock, hhmm: str, day: str = "2026-11-23") -> None:
+    """Set the shared clock to a Bangkok wall-clock time (default: a Monday)."""
+    from zoneinfo import ZoneInfo
+
+    clock.set(datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=ZoneInfo("Asia/Bangkok")))
+
+
+def link_parent(chat, parent: str, child_name: str, teacher: str = "Uteacher") -> None:
+    """A parent links to a child with the code the teacher asked for (as in the chats)."""
+    code = texts(chat.text(teacher, f"รหัสผู้ปกครอง {child_name}")).split("\n\n")[1]
+    chat.text(parent, code)

@@ -1,0 +1,97 @@
+"""QR cards in chat: the centre's printable sheets (a signed link), one child's card (an image), re-issuing a card."""
+from __future__ import annotations
+
+from bot.card_routes import card_path, sheet_path
+from bot.messages import image, postback, say, text
+from bot.router import Router
+from bot.signed import signed_url
+from domain.attendance import match_names
+from domain.audit import audit
+from handlers.checkin import child_label, is_recorder, tapped_child
+from handlers.actors import work_centre
+
+
+def register(router: Router) -> None:
+    """บัตร QR, บัตร <name>, ออกบัตรใหม่ <name>."""
+
+    @router.on(text=r"^(บัตร ?QR|บัตรคิวอาร์|พิมพ์บัตร)$", when=is_recorder)
+    def asked_cards(ctx):
+        """The teacher asked for her centre's cards: a link to the A4 sheets to print."""
+        centre = work_centre(ctx)
+        url = signed_url(ctx.rt.cfg, sheet_path(centre), ctx.now)
+        ctx.reply(text(f"บัตร QR ของเด็กทุกคนใน{centre.name} (PDF ขนาด A4 พร้อมพิมพ์)\n{url}\n"
+                       f"ลิงก์ใช้ได้ {ctx.rt.cfg.LINK_HOURS} ชั่วโมง • พิมพ์แล้วเคลือบพลาสติก ตัดตามเส้น\n"
+                       "ขอบัตรรายคน พิมพ์ \"บัตร ชื่อเด็ก\" • บัตรหาย พิมพ์ \"ออกบัตรใหม่ ชื่อเด็ก\"",
+                       [say("บัตรรายคน", "บัตร"), say("ออกบัตรใหม่")]))
+
+    @router.on(text=r"^(บัตร|ออกบัตรใหม่)$", when=is_recorder)
+    def asked_without_name(ctx):
+        """บัตร / ออกบัตรใหม่ without a name: say how to name the child."""
+        ctx.reply(text(f"พิมพ์ \"{ctx.text} ตามด้วยชื่อเล่นหรือชื่อจริงของเด็ก\" เช่น \"{ctx.text} ภูผา\" ค่ะ"))
+
+    @router.on(text=r"^บัตร\s+\S", when=is_recorder)
+    def asked_one_card(ctx):
+        """'บัตร ภูผา': the child's card as an image."""
+        child = one_child(ctx, ctx.text.split(maxsplit=1)[1], "cd.show")
+        if child:
+            send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
+
+    @router.on(postback="cd.show", when=is_recorder)
+    def picked_card(ctx):
+        """The teacher picked which child's card to show."""
+        child = tapped_child(ctx)
+        if child:
+            send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
+
+    @router.on(text=r"^ออกบัตรใหม่\s+\S", when=is_recorder)
+    def asked_reissue(ctx):
+        """'ออกบัตรใหม่ ภูผา': confirm before the old card stops working."""
+        child = one_child(ctx, ctx.text.split(maxsplit=1)[1], "cd.reissue")
+        if child:
+            confirm_reissue(ctx, child)
+
+    @router.on(postback="cd.reissue", when=is_recorder)
+    def picked_reissue(ctx):
+        """The teacher picked which child's card to re-issue."""
+        child = tapped_child(ctx)
+        if child:
+            confirm_reissue(ctx, child)
+
+    @router.on(postback="cd.reissue_yes", when=is_recorder)
+    def confirmed_reissue(ctx):
+        """Re-issue: the old card is revoked at once; the new card is sent."""
+        child = tapped_child(ctx)
+        if child is None:
+            return
+        if int(ctx.postback.get("v") or 0) != child.qr_version:
+            return ctx.reply(text(f"บัตรของ {child_label(child)} ถูกออกใหม่ไปแล้วค่ะ"))
+        child.qr_version += 1
+        audit(ctx.session, ctx.user_id, "card.reissue", child.code, at=ctx.now, version=child.qr_version)
+        send_card(ctx, child, f"ออกบัตรใหม่ให้ {child.display_name} แล้วค่ะ บัตรเดิมใช้เช็คชื่อไม่ได้แล้ว")
+
+
+def one_child(ctx, words: str, action: str):
+    """The one child named; otherwise ask (several) or say not found."""
+    matched, ambiguous, _ = match_names(ctx.session, work_centre(ctx).id, words)
+    if len(matched) == 1 and not ambiguous:
+        return matched[0]
+    if ambiguous:
+        ctx.reply(text("มีเด็กชื่อนี้หลายคนค่ะ เลือกคนที่ต้องการ", [
+            postback(f"{child_label(c)} {c.first_name}"[:20], action, c.display_name, c=c.id)
+            for c in ambiguous[0][:13]]))
+    else:
+        ctx.reply(text(f"ไม่พบเด็กชื่อ \"{words}\" ในศูนย์นี้ค่ะ"))
+    return None
+
+
+def confirm_reissue(ctx, child) -> None:
+    """Ask before revoking a card."""
+    ctx.reply(text(f"ออกบัตรใหม่ให้ {child.display_name} ไหมคะ บัตรเดิมจะใช้เช็คชื่อไม่ได้อีก",
+                   [postback("ยืนยัน ออกบัตรใหม่", "cd.reissue_yes", "ยืนยัน ออกบัตรใหม่", c=child.id,
+                             v=child.qr_version), say("ยกเลิก")]))
+
+
+def send_card(ctx, child, caption: str) -> None:
+    """The card as an image message (signed link), with a caption."""
+    url = signed_url(ctx.rt.cfg, card_path(child), ctx.now)
+    ctx.reply(text(caption), image(url, url))

@@ -1,0 +1,73 @@
+"""The head's centre settings in chat: check-out on/off, roll-up times for parents, the morning cutoff."""
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from bot.messages import postback, say, text
+from bot.relay import windows
+from bot.router import Router
+from domain.audit import audit
+from handlers.actors import staff_rows, work_centre
+
+TIMES = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+
+
+def is_head(ctx) -> bool:
+    """Whether the sender is the head of a centre (in 1:1)."""
+    return ctx.chat_type == "user" and any(s.role == "head" for s in staff_rows(ctx))
+
+
+def settings_message(centre) -> dict:
+    """The centre's settings and the buttons that change them."""
+    rollups = ", ".join(f"{w:%H:%M}" for w in windows(centre))
+    body = (f"ตั้งค่า{centre.name}\n• เวลาตัดยอดเช็คชื่อ: {centre.cutoff:%H:%M} น. (มาหลังจากนี้ = มาสาย)\n"
+            f"• ส่งสรุปการมาเรียนเข้ากลุ่มผู้ปกครอง (เมื่อครูเช็คชื่อในแชตส่วนตัว): {rollups} น.\n"
+            f"• เช็คชื่อกลับบ้าน: {'เปิด' if centre.checkout_enabled else 'ปิด'}\n"
+            "เปลี่ยนเวลา พิมพ์ เช่น \"เวลาตัดยอด 09:00\" หรือ \"เวลาส่งสรุป 08:30 10:00\"")
+    toggle = (postback("ปิดเช็คชื่อกลับบ้าน", "st.checkout", "ปิดเช็คชื่อกลับบ้าน", v=0) if centre.checkout_enabled
+              else postback("เปิดเช็คชื่อกลับบ้าน", "st.checkout", "เปิดเช็คชื่อกลับบ้าน", v=1))
+    return text(body, [toggle, say("เวลาตัดยอด"), say("เวลาส่งสรุป")])
+
+
+def register(router: Router) -> None:
+    """ตั้งค่าศูนย์ and its changes (heads only)."""
+
+    @router.on(text=r"^ตั้งค่า(ศูนย์)?$")
+    def asked_settings(ctx):
+        """Show the centre's settings (heads can change them)."""
+        if not is_head(ctx):
+            return ctx.reply(text("การตั้งค่าศูนย์ทำได้เฉพาะหัวหน้าศูนย์ในแชตส่วนตัวกับบอทค่ะ"))
+        ctx.reply(settings_message(work_centre(ctx)))
+
+    @router.on(postback="st.checkout", when=is_head)
+    def toggled_checkout(ctx):
+        """Turn check-out on or off."""
+        centre = work_centre(ctx)
+        centre.checkout_enabled = ctx.postback.get("v") == "1"
+        audit(ctx.session, ctx.user_id, "centre.checkout", centre.code, at=ctx.now, on=centre.checkout_enabled)
+        ctx.reply(settings_message(centre))
+
+    @router.on(text=r"^เวลาตัดยอด", when=is_head)
+    def typed_cutoff(ctx):
+        """'เวลาตัดยอด 09:00': the time after which arrivals are late (and, later, missing children alerted)."""
+        found = TIMES.findall(ctx.text)
+        if len(found) != 1:
+            return ctx.reply(text("พิมพ์เวลาเดียว เช่น \"เวลาตัดยอด 09:00\" ค่ะ"))
+        centre = work_centre(ctx)
+        centre.cutoff = time(int(found[0][0]), int(found[0][1]))
+        audit(ctx.session, ctx.user_id, "centre.cutoff", centre.code, at=ctx.now, cutoff=f"{centre.cutoff:%H:%M}")
+        ctx.reply(settings_message(centre))
+
+    @router.on(text=r"^เวลาส่งสรุป", when=is_head)
+    def typed_rollup_times(ctx):
+        """'เวลาส่งสรุป 08:30 10:00': when arrivals recorded in 1:1 are pushed to the parent group (each costs
+        one message per group member)."""
+        found = sorted({time(int(h), int(m)) for h, m in TIMES.findall(ctx.text)})
+        if not found or len(found) > 4:
+            return ctx.reply(text("พิมพ์เวลา 1-4 เวลา เช่น \"เวลาส่งสรุป 09:00\" ค่ะ (ส่งแต่ละครั้งคิดค่าข้อความตามจำนวน"
+                                  "สมาชิกในกลุ่ม)"))
+        centre = work_centre(ctx)
+        centre.rollup_times = ",".join(f"{t:%H:%M}" for t in found)
+        audit(ctx.session, ctx.user_id, "centre.rollup_times", centre.code, at=ctx.now, times=centre.rollup_times)
+        ctx.reply(settings_message(centre))

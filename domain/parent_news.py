@@ -6,7 +6,7 @@ lunch and an activity together stay inside the roll-up's budget of 5.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.media_routes import media_url
 from bot.messages import image, text
 from domain.thai import thai_date
-from models import Activity, Lunch, Media
+from models import Activity, Centre, Lunch, Media
 
 MAX_BUBBLES = 10
 EXPIRED = "รูปหมดอายุแล้ว"
@@ -66,3 +66,22 @@ def activity_messages(session: Session, cfg: Config, activity: Activity, now: da
     tag = f"\nพัฒนาการ: {DOMAINS.get(activity.domain, activity.domain)}" if activity.domain else ""
     body = f"🎨 กิจกรรม {thai_date(activity.day)}\n{activity.caption or '(ไม่มีคำบรรยาย)'}{tag}{_photo_note(photos)}"
     return [text(body)] + photo_messages(cfg, photos, now, f"รูปกิจกรรม: {activity.caption}"[:100])
+
+
+def unshared_lunch(session: Session, cfg: Config, centre: Centre, day: date, now: datetime) -> tuple[list, list]:
+    """The roll-up's lunch section: the day's lunch if parents have not seen it yet (≤ 2 messages)."""
+    lunch = session.scalar(select(Lunch).where(Lunch.centre_id == centre.id, Lunch.day == day,
+                                               Lunch.shared_at.is_(None)))
+    return (lunch_messages(session, cfg, lunch, now), [lunch]) if lunch else ([], [])
+
+
+def unshared_activities(session: Session, cfg: Config, centre: Centre, day: date, now: datetime) -> tuple[list, list]:
+    """The roll-up's activity section: every unseen activity of the day in ≤ 2 messages (captions, one carousel)."""
+    found = list(session.scalars(select(Activity).where(
+        Activity.centre_id == centre.id, Activity.day == day, Activity.shared_at.is_(None)).order_by(Activity.id)))
+    if len(found) <= 1:
+        return (activity_messages(session, cfg, found[0], now), found) if found else ([], [])
+    lines = [f"• {a.caption or '(ไม่มีคำบรรยาย)'}" + (f" ({a.domain})" if a.domain else "") for a in found]
+    photos = [m for a in found for m in photos_of(session, activity_id=a.id)]
+    body = f"🎨 กิจกรรม {thai_date(day)} ({len(found)} กิจกรรม)\n" + "\n".join(lines) + _photo_note(photos)
+    return [text(body)] + photo_messages(cfg, photos, now, f"รูปกิจกรรม {thai_date(day)}"), found

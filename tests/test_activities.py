@@ -94,11 +94,12 @@ def test_teacher_of_another_centre_cannot_file_someone_elses_photos(chat, people
     assert session.scalar(select(Media.activity_id)) is None
 
 
-def test_a_parents_photo_is_not_taken_as_a_post(chat, people, rt):
+def test_a_parents_photo_is_not_taken_as_a_post(chat, people, rt, session):
     from tests.media_kit import link_parent
     link_parent(chat, rt, "Uparent", "C000001")
     replies = send_photos(chat, "Uparent", [phone_photo()])
-    assert "เป็นรูปอะไร" not in texts(replies) and "ไม่เข้าใจ" in texts(replies)
+    assert replies and "เป็นรูปอะไร" not in texts(replies)
+    assert session.scalar(select(Media)) is None
 
 
 def test_parent_in_the_group_asks_about_todays_activities(chat, people, session):
@@ -111,3 +112,30 @@ def test_parent_in_the_group_asks_about_todays_activities(chat, people, session)
     replies = chat.text("Uparent", "วันนี้ทำกิจกรรมอะไรคะ", group="Gk1")
     assert "เล่านิทาน" in texts(replies) and "EL การใช้ภาษา" in texts(replies) and len(image_urls(replies)) == 1
     assert session.scalar(select(Activity.shared_at)) is not None
+
+
+def test_lunch_and_activities_done_in_1to1_reach_the_group_in_one_rollup(chat, people, bound_group, rt, clock, line,
+                                                                         session):
+    from models import Lunch
+    from scheduler import jobs
+    from tests.conftest import at_local
+
+    at_local(clock, "08:00")
+    chat.text("Uteacher", "เมนู ข้าวสวย, แกงเขียวหวานไก่")
+    send_photos(chat, "Uteacher", [phone_photo()])
+    for caption in ("ร้องเพลง", "ปั้นดิน"):
+        chat.text("Uteacher", "กิจกรรม")
+        send_photos(chat, "Uteacher", [phone_photo(), phone_photo()], set_id=f"r-{caption}")
+        chat.text("Uteacher", caption)
+        chat.postback("Uteacher", "a=activity.domain&d=GM")
+    line.reset_calls()
+    at_local(clock, "09:00")
+    jobs.parent_rollups(rt, rt.now())
+    chat._run("Gk1", lambda: None)
+    pushes = [c["body"] for c in line.calls if c["path"] == "/v2/bot/message/push" and c["body"]["to"] == "Gk1"]
+    assert len(pushes) == 1 and len(pushes[0]["messages"]) <= 5
+    sent = pushes[0]["messages"]
+    assert "แกงเขียวหวานไก่" in texts(sent) and "ร้องเพลง (GM)" in texts(sent) and "ปั้นดิน (GM)" in texts(sent)
+    assert len(image_urls(sent)) == 5
+    assert session.scalar(select(Lunch.shared_at)) is not None
+    assert all(a.shared_at is not None for a in session.scalars(select(Activity)))

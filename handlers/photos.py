@@ -43,14 +43,14 @@ class Intake:
     error: str | None = None
 
 
-def take_photo(ctx, centre_id: int, bucket: str = "media") -> Intake:
+def take_photo(ctx, centre_id: int) -> Intake:
     """Download and store the photo of this event at once (LINE content expires) and add it to the draft.
 
     Photos of one imageSet arrive as separate events; `done` is True when every photo of the set is in
     (in any order), so the set is answered once.
     """
     message = ctx.message
-    held = dict(ctx.draft.get(bucket) or {})
+    held = dict(ctx.draft.get("media") or {})
     ids, sets = list(held.get("ids", [])), dict(held.get("sets", {}))
     error = None
     try:
@@ -69,13 +69,13 @@ def take_photo(ctx, centre_id: int, bucket: str = "media") -> Intake:
         seen = sorted(set(sets.get(image_set.id, {}).get("seen", [])) | {image_set.index})
         sets[image_set.id] = {"seen": seen, "total": image_set.total}
         done = len(seen) >= image_set.total
-    ctx.save_draft(**{bucket: {"ids": ids, "sets": sets}})
+    ctx.save_draft(media={"ids": ids, "sets": sets})
     return Intake(ids, done, error)
 
 
-def first_set_id(ctx, bucket: str = "media") -> str | None:
+def first_set_id(ctx) -> str | None:
     """The imageSet id of the photos in the draft, if they came as a set."""
-    return next(iter((ctx.draft.get(bucket) or {}).get("sets", {})), None)
+    return next(iter((ctx.draft.get("media") or {}).get("sets", {})), None)
 
 
 def refused_children(session, centre_id: int) -> list[Child]:
@@ -113,9 +113,9 @@ def owned_media(ctx, centre_id: int, raw_ids: str) -> list[Media]:
         Media.activity_id.is_(None), Media.purged_at.is_(None)).order_by(Media.id)))
 
 
-def drafted_media(ctx, centre_id: int, bucket: str = "media") -> list[Media]:
+def drafted_media(ctx, centre_id: int) -> list[Media]:
     """The unfiled photos collected in the flow's draft."""
-    ids = (ctx.draft.get(bucket) or {}).get("ids", [])
+    ids = (ctx.draft.get("media") or {}).get("ids", [])
     return owned_media(ctx, centre_id, ".".join(map(str, ids)))
 
 

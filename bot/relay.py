@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.config import Config
 from bot.messages import text
+from domain import parent_news
 from domain.attendance import unshared_arrivals
 from domain.thai import WEEKDAYS, hhmm, thai_date
 from models import Attendance, Centre, Child, LineGroup
@@ -71,7 +72,7 @@ def rollup(session: Session, cfg: Config, centre: Centre, now: datetime, window:
     return len(covered)
 
 
-NEWS: list = []  # lunch and activity sections: fn(session, cfg, centre, day, now) -> (messages, records)
+NEWS = [parent_news.unshared_lunch, parent_news.unshared_activities]  # fn(session, cfg, centre, day, now) -> (messages, records)
 
 
 def due_windows(centre: Centre, now: datetime) -> list[time]:

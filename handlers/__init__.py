@@ -6,8 +6,11 @@ from bot.router import Router
 
 def register_all(router: Router) -> None:
     """Wire every capability into the router, most specific first; `common` holds the default."""
-    from handlers import cards, centre_settings, checkin, common, groups, health, menus, onboarding
+    from handlers import (activities, cards, centre_settings, checkin, common, consent, groups, health, lunch, menus,
+                          onboarding, parents, photos)
 
-    for module in (common, onboarding, groups, checkin, health, cards, centre_settings, menus):
+    for module in (common, onboarding, groups, checkin, health, cards, centre_settings, lunch, activities, consent,
+                   parents, menus):
         module.register(router)
+    photos.register_photo_fallback(router)  # after any route that claims photos (check-in's QR cards)
     common.register_default(router)

@@ -14,6 +14,7 @@ from domain.images import BadPhoto, open_photo
 from domain.qr_decode import decode_photo
 from domain.thai import hhmm
 from handlers.actors import bound_centre_id, staff_rows, work_centre
+from handlers.photos import offer_filing
 from models import Attendance, Centre, Child, PhotoScan
 
 log = logging.getLogger("bot.checkin")
@@ -181,6 +182,9 @@ def scan_photo(ctx, purpose: str | None):
         row.answered_at = ctx.now
     if centre is None:
         return answer_outsider(ctx, group)
+    if purpose is None and all(s.outcome.get("none") for s in group):  # no card at all: lunch/activity photos?
+        offer_filing(ctx, centre.id, [s.message_id for s in group], note="ถ้าเป็นรูปบัตร QR: " + PHOTO_ADVICE)
+        return END
     ctx.reply(scan_summary(ctx.session, ctx.now, centre, group))
     return END
 

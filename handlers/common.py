@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.messages import say, text
 from bot.router import Router
-from handlers.actors import ROLE_LABEL, is_registered, is_staff
+from handlers.actors import ROLE_LABEL, guardian, is_registered, is_staff
 
 CANCEL = r"^(ยกเลิก|cancel)$"
 HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
@@ -14,7 +14,11 @@ def quick_for(ctx) -> list[dict]:
     if not is_registered(ctx):
         return [say("วิธีลงทะเบียน"), say("ช่วยเหลือ")]
     if is_staff(ctx):
-        return [say("รหัสผู้ปกครอง"), say("เชื่อมกลุ่มผู้ปกครอง"), say("ช่วยเหลือ")]
+        return [say("อาหารกลางวัน"), say("กิจกรรม"), say("รหัสผู้ปกครอง"), say("เชื่อมกลุ่มผู้ปกครอง"),
+                say("ช่วยเหลือ")]
+    if guardian(ctx):
+        return [say("ลูกมาถึงหรือยัง"), say("วันนี้กินอะไร"), say("กิจกรรมวันนี้"), say("ความยินยอมรูปภาพ"),
+                say("ช่วยเหลือ")]
     return [say("ช่วยเหลือ")]
 
 
@@ -50,8 +54,15 @@ def help_text(ctx) -> str:
     role = ROLE_LABEL.get(ctx.user.role, ctx.user.role)
     lines = [f"คุณลงทะเบียนเป็น{role}แล้วค่ะ"]
     if is_staff(ctx):
-        lines += ["• พิมพ์ \"รหัสผู้ปกครอง\" เพื่อขอรหัสให้ผู้ปกครองเชื่อมกับเด็ก",
+        lines += ["• พิมพ์ \"อาหารกลางวัน\" แล้วส่งเมนูและรูปถาดอาหาร (หรือพิมพ์ \"เมนู ข้าวสวย, ...\")",
+                  "• พิมพ์ \"กิจกรรม\" แล้วส่งรูปกิจกรรม (หลายรูปพร้อมกันได้) พร้อมคำบรรยาย",
+                  "• ทำในกลุ่มผู้ปกครองได้เลย ผู้ปกครองจะเห็นทันทีโดยไม่เสียค่าข้อความ",
+                  "• พิมพ์ \"รหัสผู้ปกครอง\" เพื่อขอรหัสให้ผู้ปกครองเชื่อมกับเด็ก",
                   "• พิมพ์ \"เชื่อมกลุ่มผู้ปกครอง\" เพื่อเชื่อมกลุ่ม LINE ของผู้ปกครองกับศูนย์"]
+    elif guardian(ctx):
+        lines += ["• \"ลูกมาถึงหรือยัง\" ดูการมาถึงและผลตรวจสุขภาพของบุตรหลาน",
+                  "• \"วันนี้กินอะไร\" และ \"กิจกรรมวันนี้\" ดูอาหารกลางวันและรูปกิจกรรม",
+                  "• \"ความยินยอมรูปภาพ\" อนุญาตหรือไม่อนุญาตให้เผยแพร่รูปบุตรหลาน (ถ้าไม่แจ้ง ถือว่าอนุญาต)"]
     lines.append("• พิมพ์ \"ยกเลิก\" ได้ทุกเมื่อ")
     return "\n".join(lines)
 

@@ -23,6 +23,8 @@ def build(rt) -> BlockingScheduler:
                   coalesce=True, max_instances=1)
     sched.add_job(run(jobs.purge_inbox), "cron", hour=3, minute=15, id="purge_inbox", coalesce=True,
                   misfire_grace_time=6 * 3600)
+    sched.add_job(run(jobs.purge_old_media), "cron", hour=3, minute=30, id="purge_old_media", coalesce=True,
+                  misfire_grace_time=6 * 3600)
     return sched
 
 

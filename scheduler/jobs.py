@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot import menu_links, outbox, relay
 from bot.db import transaction, upsert_insert
-from models import Centre, InboxEvent, InviteAttempt, JobRun, PhotoScan
+from bot.storage import Storage, discard, storage_for
+from models import Centre, InboxEvent, InviteAttempt, JobRun, Media, PhotoScan
 
 INBOX_KEEP = timedelta(days=30)
+UNFILED_KEEP = timedelta(days=1)  # photos nobody said what they were (an abandoned flow or fallback)
 
 
 def claim(session: Session, job: str, run_key: str, now: datetime) -> bool:
@@ -78,3 +80,23 @@ def answer_stale_photo_sets(rt, now: datetime) -> int:
                               key=f"photoset:{chat_id}:{set_id}", now=now)
             answered += 1
     return answered
+
+
+def purge_media(session: Session, storage: Storage, now: datetime, days: int) -> int:
+    """Delete photo files older than `days` (and unfiled ones after a day); their rows keep purged_at."""
+    stale = select(Media).where(Media.purged_at.is_(None), or_(
+        Media.created_at < now - timedelta(days=days),
+        and_(Media.lunch_id.is_(None), Media.activity_id.is_(None), Media.created_at < now - UNFILED_KEEP)))
+    gone = 0
+    for media in session.scalars(stale):
+        discard(storage, media, now)
+        gone += 1
+    return gone
+
+
+def purge_old_media(rt, now: datetime) -> int:
+    """Once a day: purge media past MEDIA_RETENTION_DAYS (views then say the photo expired)."""
+    with transaction(rt.sessions) as session:
+        if not claim(session, "purge_media", now.date().isoformat(), now):
+            return 0
+        return purge_media(session, storage_for(rt.cfg), now, rt.cfg.MEDIA_RETENTION_DAYS)

@@ -52,6 +52,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--personas", help="JSON file: {users: [{id, name, role_hint}], groups: [...]}")
     parser.add_argument("--monthly-limit", type=_limit, default=300, help="messages per month, or 'none'")
     parser.add_argument("--reply-token-ttl", type=float, default=60.0)
+    parser.add_argument("--strict-https", action="store_true",
+                        help="refuse http image URLs even on 127.0.0.1/localhost (as real LINE does)")
     args = parser.parse_args(argv)
     if not args.channel_secret or not args.access_token:
         parser.error("--channel-secret and --access-token are required (or set the LINE_* variables)")
@@ -63,7 +65,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     platform = LinePlatform(args.channel_secret, args.access_token, webhook_url=args.webhook_url,
                             spec=load_spec(), monthly_limit=args.monthly_limit,
-                            reply_token_ttl=args.reply_token_ttl)
+                            reply_token_ttl=args.reply_token_ttl, local_http_media=not args.strict_https)
     if args.personas:
         with open(args.personas, encoding="utf-8") as f:
             load_personas(platform, json.load(f))
@@ -74,6 +76,8 @@ def main(argv=None) -> None:
     print(f"bot: LINE_API_BASE_URL={handle.url}  webhook -> {args.webhook_url}", flush=True)
     print("schema checks: " + ("official spec" if platform.spec else "documented limits only (no spec found)"),
           flush=True)
+    if platform.local_http_media:
+        print("image URLs on http://127.0.0.1 or localhost are accepted (real LINE needs https)", flush=True)
     try:
         while True:
             time.sleep(3600)

@@ -113,10 +113,10 @@ def assert_bodies_valid(platform) -> None:
 
 
 @pytest.fixture
-def app(db_url, line, clock):
+def app(db_url, line, clock, tmp_path):
     app = create_app({"DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
                       "LINE_API_BASE_URL": line.url, "LINE_TIMEOUT_SECONDS": 1.0,
-                      "PUBLIC_BASE_URL": "https://smartkids.example"})
+                      "PUBLIC_BASE_URL": "https://smartkids.example", "MEDIA_DIR": str(tmp_path / "media")})
     rt = app.extensions["smartkids"]
     rt.clock = clock.now
     client = app.test_client()

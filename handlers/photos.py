@@ -1,0 +1,178 @@
+"""Photos teachers send: where they belong (centre, group), taking them in (one imageSet = one post),
+consent reminders, and the fallback for a photo sent with no flow active (asks what it is)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linebot.v3.messaging.exceptions import ApiException
+from linebot.v3.webhooks import ImageMessageContent
+from sqlalchemy import select
+
+from bot.messages import postback, text
+from bot.router import Router
+from bot.storage import store_photo, storage_for
+from domain.images import BadPhoto
+from handlers.actors import bound_centre_id, work_centre
+from models import Child, Consent, Media
+
+PENDING = "photo_sets"  # draft key of photos sent with no flow active, until the teacher says what they are
+MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data
+
+
+def is_working_staff(ctx) -> bool:
+    """Whether the sender is staff of the centre this chat works for."""
+    return work_centre(ctx) is not None
+
+
+def shares_to_parents(ctx, centre_id: int) -> bool:
+    """Whether the bot's reply here is seen by the centre's parents (its bound group): then it is shared."""
+    return bound_centre_id(ctx) == centre_id
+
+
+def is_other_command(ctx, flow) -> bool:
+    """Whether this text starts another flow or is a command of its own (so a flow must not eat it)."""
+    return any(route.flow is not flow and route.match(ctx) for route in ctx.rt.router.routes)
+
+
+@dataclass
+class Intake:
+    """What taking in one photo gave: the media ids collected so far, whether its set is complete, an error."""
+
+    ids: list[int]
+    done: bool
+    error: str | None = None
+
+
+def take_photo(ctx, centre_id: int) -> Intake:
+    """Download and store the photo of this event at once (LINE content expires) and add it to the draft.
+
+    Photos of one imageSet arrive as separate events; `done` is True when every photo of the set is in
+    (in any order), so the set is answered once.
+    """
+    message = ctx.message
+    held = dict(ctx.draft.get("media") or {})
+    ids, sets = list(held.get("ids", [])), dict(held.get("sets", {}))
+    error = None
+    try:
+        data = ctx.content(message.id)
+        ids.append(store_photo(ctx.session, storage_for(ctx.rt.cfg), data, centre_id=centre_id,
+                               message_id=message.id, now=ctx.now).id)
+    except BadPhoto as bad:
+        error = f"รูปนี้ใช้ไม่ได้ค่ะ ({bad.reason}) กรุณาถ่ายหรือส่งใหม่"
+    except ApiException as gone:
+        if gone.status not in (400, 404, 410):
+            raise
+        error = "ดาวน์โหลดรูปไม่ได้แล้วค่ะ (หมดเวลา) กรุณาส่งรูปใหม่อีกครั้ง"
+    done = True
+    image_set = getattr(message, "image_set", None)
+    if image_set is not None:
+        seen = sorted(set(sets.get(image_set.id, {}).get("seen", [])) | {image_set.index})
+        sets[image_set.id] = {"seen": seen, "total": image_set.total}
+        done = len(seen) >= image_set.total
+    ctx.save_draft(media={"ids": ids, "sets": sets})
+    return Intake(ids, done, error)
+
+
+def first_set_id(ctx) -> str | None:
+    """The imageSet id of the photos in the draft, if they came as a set."""
+    return next(iter((ctx.draft.get("media") or {}).get("sets", {})), None)
+
+
+def refused_children(session, centre_id: int) -> list[Child]:
+    """Children of the centre whose guardian refused photo sharing."""
+    return list(session.scalars(select(Child).join(Consent, Consent.child_id == Child.id).where(
+        Child.centre_id == centre_id, Child.active, Consent.kind == "photo", Consent.granted.is_(False))
+        .order_by(Child.code)))
+
+
+def consent_reminder(ctx, centre_id: int) -> str:
+    """Remind the teacher which children must not appear in shared photos.
+
+    In 1:1 the names come back as text to put in the reply. In a group everyone would read them, so the
+    names go to her 1:1 chat (one push a day at most) and the group only hears that there are some.
+    """
+    refused = refused_children(ctx.session, centre_id)
+    if not refused:
+        return ""
+    names = "\n".join(f"• {c.display_name}" for c in refused)
+    body = f"📷 เด็กที่ผู้ปกครองไม่อนุญาตให้เผยแพร่รูป:\n{names}\nกรุณาเลือกรูปที่ไม่เห็นหน้าเด็กเหล่านี้นะคะ"
+    if ctx.chat_type == "user":
+        return body
+    ctx.push(ctx.user_id, text(body), key=f"consent-reminder:{ctx.user_id}:{centre_id}:{ctx.today}")
+    return f"📷 มีเด็ก {len(refused)} คนที่ผู้ปกครองไม่อนุญาตให้เผยแพร่รูป (รายชื่อส่งให้ครูในแชตส่วนตัวแล้ว)"
+
+
+def owned_media(ctx, centre_id: int, raw_ids: str) -> list[Media]:
+    """Unfiled, unpurged photos of this centre named in a button's data (anything else is ignored)."""
+    try:
+        wanted = [int(i) for i in (raw_ids or "").split(".") if i]
+    except ValueError:
+        return []
+    return list(ctx.session.scalars(select(Media).where(
+        Media.id.in_(wanted), Media.centre_id == centre_id, Media.lunch_id.is_(None),
+        Media.activity_id.is_(None), Media.purged_at.is_(None)).order_by(Media.id)))
+
+
+def drafted_media(ctx, centre_id: int) -> list[Media]:
+    """The unfiled photos collected in the flow's draft."""
+    ids = (ctx.draft.get("media") or {}).get("ids", [])
+    return owned_media(ctx, centre_id, ".".join(map(str, ids)))
+
+
+def answer_saved(ctx, shared: bool, news: list[dict], what: str) -> None:
+    """In the parent group the news itself is the answer (parents see it); in 1:1 say it waits for the roll-up."""
+    if shared:
+        ctx.reply(*news)
+    else:
+        ctx.reply(text(f"บันทึก{what}แล้วค่ะ ✅ ผู้ปกครองจะเห็นในสรุปประจำวัน"), *news)
+
+
+def offer_filing(ctx, centre_id: int, message_ids: list[str], note: str = "") -> None:
+    """Photos with no QR cards and no flow: keep them (LINE content expires) and ask what they are, once per set.
+
+    Check-in calls this for a photo (set) in which it found no card; the buttons carry the photo ids.
+    """
+    kept = []
+    for message_id in message_ids:
+        media = ctx.session.scalar(select(Media).where(Media.message_id == message_id))
+        if media is None:
+            try:
+                media = store_photo(ctx.session, storage_for(ctx.rt.cfg), ctx.content(message_id),
+                                    centre_id=centre_id, message_id=message_id, now=ctx.now)
+            except (BadPhoto, ApiException):
+                continue
+        kept.append(media.id)
+    if not kept:
+        return ctx.reply(text(note or "เปิดรูปไม่ได้ค่ะ กรุณาส่งรูปใหม่อีกครั้ง"))
+    ids = ".".join(str(i) for i in kept[:MAX_FILED])
+    ctx.reply(text(f"ได้รับรูป {len(kept)} รูปค่ะ เป็นรูปอะไรคะ" + (f"\n{note}" if note else ""), [
+        postback("รูปอาหารกลางวัน", "photo.file", to="lunch", m=ids),
+        postback("รูปกิจกรรม", "photo.file", to="activity", m=ids),
+        postback("เช็คชื่อ (บัตร QR)", "photo.checkin", m=ids)]))
+
+
+def register_photo_fallback(router: Router) -> None:
+    """A photo from staff that no earlier route (check-in) took: keep it and ask what it is.
+
+    Register LAST among photo routes (after check-in), so a photo of QR cards reaches check-in first.
+    """
+
+    @router.on(message=ImageMessageContent, when=is_working_staff)
+    def sent_unexplained_photo(ctx):
+        """A teacher sent a photo (or a set) out of any flow: answer once per set with choices."""
+        image_set = getattr(ctx.message, "image_set", None)
+        held = dict(ctx.draft.get(PENDING) or {})
+        key = image_set.id if image_set else ctx.message.id
+        entry = held.get(key, {"ids": [], "total": image_set.total if image_set else 1})
+        entry["ids"] = entry["ids"] + [ctx.message.id]
+        if len(entry["ids"]) < entry["total"]:
+            return ctx.save_draft(**{PENDING: {**held, key: entry}})
+        held.pop(key, None)
+        ctx.conversation.draft = {**ctx.draft, PENDING: held}
+        offer_filing(ctx, work_centre(ctx).id, entry["ids"])
+
+    @router.on(postback="photo.checkin")
+    def filed_as_cards(ctx):
+        """"Check-in cards" tapped and check-in did not take the photo: its QR could not be read."""
+        ctx.reply(text("อ่านบัตร QR ในรูปนี้ไม่ได้ค่ะ กรุณาถ่ายใหม่ให้เห็นบัตรชัด ๆ ไม่เอียง ไม่มีแสงสะท้อน "
+                       "แล้วส่งอีกครั้งนะคะ"))

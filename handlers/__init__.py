@@ -10,7 +10,6 @@ def register_all(router: Router) -> None:
                           onboarding, parents, photos)
 
     for module in (common, onboarding, groups, checkin, health, cards, centre_settings, lunch, activities, consent,
-                   parents, menus):
+                   parents, photos, menus):
         module.register(router)
-    photos.register_photo_fallback(router)  # after any route that claims photos (check-in's QR cards)
     common.register_default(router)

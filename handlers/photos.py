@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linebot.v3.messaging.exceptions import ApiException
-from linebot.v3.webhooks import ImageMessageContent
 from sqlalchemy import select
 
 from bot.messages import postback, text
@@ -15,7 +14,6 @@ from domain.images import BadPhoto
 from handlers.actors import bound_centre_id, work_centre
 from models import Child, Consent, Media
 
-PENDING = "photo_sets"  # draft key of photos sent with no flow active, until the teacher says what they are
 MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data
 
 
@@ -151,28 +149,11 @@ def offer_filing(ctx, centre_id: int, message_ids: list[str], note: str = "") ->
         postback("เช็คชื่อ (บัตร QR)", "photo.checkin", m=ids)]))
 
 
-def register_photo_fallback(router: Router) -> None:
-    """A photo from staff that no earlier route (check-in) took: keep it and ask what it is.
-
-    Register LAST among photo routes (after check-in), so a photo of QR cards reaches check-in first.
-    """
-
-    @router.on(message=ImageMessageContent, when=is_working_staff)
-    def sent_unexplained_photo(ctx):
-        """A teacher sent a photo (or a set) out of any flow: answer once per set with choices."""
-        image_set = getattr(ctx.message, "image_set", None)
-        held = dict(ctx.draft.get(PENDING) or {})
-        key = image_set.id if image_set else ctx.message.id
-        entry = held.get(key, {"ids": [], "total": image_set.total if image_set else 1})
-        entry["ids"] = entry["ids"] + [ctx.message.id]
-        if len(entry["ids"]) < entry["total"]:
-            return ctx.save_draft(**{PENDING: {**held, key: entry}})
-        held.pop(key, None)
-        ctx.conversation.draft = {**ctx.draft, PENDING: held}
-        offer_filing(ctx, work_centre(ctx).id, entry["ids"])
+def register(router: Router) -> None:
+    """The "it was QR cards" button under a photo check-in could not read."""
 
     @router.on(postback="photo.checkin")
     def filed_as_cards(ctx):
-        """"Check-in cards" tapped and check-in did not take the photo: its QR could not be read."""
+        """"Check-in cards" tapped for a photo check-in found no card in: say how to photograph cards."""
         ctx.reply(text("อ่านบัตร QR ในรูปนี้ไม่ได้ค่ะ กรุณาถ่ายใหม่ให้เห็นบัตรชัด ๆ ไม่เอียง ไม่มีแสงสะท้อน "
                        "แล้วส่งอีกครั้งนะคะ"))

@@ -216,3 +216,10 @@ def test_simulator_page_shows_the_linked_menu_and_its_tabs(rt, line, people):
     assert other["name"] == "smartkids:teacher-more"
     image = requests.get(f"{line.url}/sim/api/richmenu-image/{other['richMenuId']}", timeout=5)
     assert image.headers["Content-Type"] == "image/png" and Image.open(io.BytesIO(image.content)).width == 2500
+
+
+def test_a_menu_tap_ends_an_open_flow_instead_of_being_read_as_its_input(chat, people):
+    assert "เด็กคนไหน" in texts(chat.text("Uteacher", "รหัสผู้ปกครอง"))
+    replies = chat.text("Uteacher", "เช็คชื่อ")  # tapped on the rich menu while the flow waits for a name
+    assert "ถ่ายรูปบัตร QR" in texts(replies) and "ไม่พบ" not in texts(replies)
+    assert "ไม่เข้าใจ" in texts(chat.text("Uteacher", "ภูผา"))  # the flow is gone

@@ -11,9 +11,9 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from domain.parent_news import DOMAINS, activity_messages
-from handlers.actors import work_centre
-from handlers.photos import (answer_saved, consent_reminder, drafted_media, first_set_id, is_other_command,
-                             is_working_staff, owned_media, shares_to_parents, take_photo)
+from handlers.actors import is_recorder, work_centre
+from handlers.photos import (answer_saved, consent_reminder, drafted_media, filed_media, first_set_id,
+                             is_other_command, shares_to_parents, take_photo)
 from models import Activity
 
 START = r"^(กิจกรรม|ส่งรูปกิจกรรม|บันทึกกิจกรรม|โพสต์กิจกรรม)$"
@@ -27,8 +27,8 @@ def domain_buttons() -> list[dict]:
     return [postback(code, "activity.domain", d=code) for code in DOMAINS] + [postback(NO_TAG, "activity.domain", d="")]
 
 
-@flow.entry(text=START, when=is_working_staff)
-@flow.entry(postback="activity.post", when=is_working_staff)
+@flow.entry(text=START, when=is_recorder)
+@flow.entry(postback="activity.post", when=is_recorder)
 def start(ctx):
     """The teacher wants to post an activity: remind about consent, ask for the photos."""
     reminder = consent_reminder(ctx, work_centre(ctx).id)
@@ -37,13 +37,12 @@ def start(ctx):
     return "collect"
 
 
-@flow.entry(postback="photo.file", when=lambda ctx: ctx.postback.get("to") == "activity" and is_working_staff(ctx))
+@flow.entry(postback="photo.file", when=lambda ctx: ctx.postback.get("to") == "activity" and is_recorder(ctx))
 def filed_photos(ctx):
     """Photos sent earlier were marked as an activity: ask for the caption."""
     centre = work_centre(ctx)
-    photos = owned_media(ctx, centre.id, ctx.postback.get("m", ""))
+    photos = filed_media(ctx)
     if not photos:
-        ctx.reply(text("ไม่พบรูปนี้แล้วค่ะ (อาจบันทึกไปแล้ว) ส่งรูปใหม่ได้เลยนะคะ"))
         return END
     ctx.save_draft(media={"ids": [m.id for m in photos], "sets": {}})
     reminder = consent_reminder(ctx, centre.id)

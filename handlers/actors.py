@@ -56,3 +56,8 @@ def work_centre(ctx) -> Centre | None:
         return ctx.session.get(Centre, centre_id) if centre_id and staff_at(ctx, centre_id) else None
     row = next((s for s in staff_rows(ctx) if s.role in ("teacher", "head")), None)
     return row.centre if row else None
+
+
+def is_recorder(ctx) -> bool:
+    """Whether the sender records for a centre in this chat (teacher or head; in a group, of that group's centre)."""
+    return work_centre(ctx) is not None

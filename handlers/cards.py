@@ -7,8 +7,8 @@ from bot.router import Router
 from bot.signed import signed_url
 from domain.attendance import match_names
 from domain.audit import audit
-from handlers.checkin import child_label, is_recorder, tapped_child
-from handlers.actors import work_centre
+from handlers.actors import is_recorder, work_centre
+from handlers.checkin import child_label, tapped_child
 
 
 def register(router: Router) -> None:

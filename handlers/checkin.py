@@ -13,7 +13,7 @@ from domain.attendance import (AFTERNOON, REFUSED, attendance_of, check_cards, m
 from domain.images import BadPhoto, open_photo
 from domain.qr_decode import decode_photo
 from domain.thai import hhmm
-from handlers.actors import bound_centre_id, staff_rows, work_centre
+from handlers.actors import bound_centre_id, is_recorder, work_centre
 from handlers.photos import offer_filing
 from models import Attendance, Centre, Child, PhotoScan
 
@@ -24,11 +24,6 @@ PHOTO_ADVICE = ("ยังอ่านบัตร QR ในรูปไม่�
                 "• ให้เห็นบัตรครบทุกมุม ไม่มีนิ้วบัง\n"
                 "• ที่สว่างพอ ไม่มีแสงสะท้อนบนบัตรเคลือบ\n"
                 "• ถือโทรศัพท์นิ่ง ๆ ให้ภาพชัด")
-
-
-def is_recorder(ctx) -> bool:
-    """Whether the sender records for a centre in this chat (teacher or head; in a group, of that group's centre)."""
-    return work_centre(ctx) is not None
 
 
 def child_label(child: Child) -> str:

@@ -11,8 +11,8 @@ from domain.attendance import attendance_of, match_names, record_arrival
 from domain.audit import audit
 from domain.health import CHECKLIST, FEVER_AT, LABEL, SEND_HOME_SUGGESTED, describe, parse_temperature
 from domain.thai import hhmm
-from handlers.actors import bound_centre_id, work_centre
-from handlers.checkin import PAGE, child_label, is_recorder, tapped_child
+from handlers.actors import bound_centre_id, is_recorder, work_centre
+from handlers.checkin import PAGE, child_label, tapped_child
 from models import Attendance, Centre, ChildGuardian, Guardian, LineUser
 
 PRIVATE = ("ข้อมูลสุขภาพเป็นข้อมูลส่วนตัวของเด็ก กรุณาบันทึกอาการในแชตส่วนตัวกับบอทนะคะ "

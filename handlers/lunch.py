@@ -16,9 +16,8 @@ from bot.storage import discard, storage_for
 from domain.allergens import dish_conflicts, parse_menu
 from domain.audit import audit
 from domain.parent_news import lunch_messages, photos_of
-from handlers.actors import work_centre
-from handlers.photos import (answer_saved, drafted_media, is_other_command, is_working_staff, owned_media,
-                             shares_to_parents, take_photo)
+from handlers.actors import is_recorder, work_centre
+from handlers.photos import (answer_saved, drafted_media, filed_media, is_other_command, shares_to_parents, take_photo)
 from models import Child, Lunch
 
 START = r"^(อาหารกลางวัน|บันทึกอาหาร(กลางวัน)?|บันทึกเมนู|ส่งเมนู)$"
@@ -31,7 +30,7 @@ flow = Flow("lunch.record")
 
 def sent_menu_inline(ctx) -> bool:
     """'เมนู ข้าวสวย ไข่เจียว' / 'อาหารกลางวัน: …' from staff: the menu itself, not just the command."""
-    return bool(MENU_LEAD.match(ctx.text or "")) and bool(parse_menu(ctx.text)) and is_working_staff(ctx)
+    return bool(MENU_LEAD.match(ctx.text or "")) and bool(parse_menu(ctx.text)) and is_recorder(ctx)
 
 
 def todays_lunch(ctx, centre_id: int) -> Lunch | None:
@@ -39,8 +38,8 @@ def todays_lunch(ctx, centre_id: int) -> Lunch | None:
     return ctx.session.scalar(select(Lunch).where(Lunch.centre_id == centre_id, Lunch.day == ctx.today))
 
 
-@flow.entry(text=START, when=is_working_staff)
-@flow.entry(postback="lunch.record", when=is_working_staff)
+@flow.entry(text=START, when=is_recorder)
+@flow.entry(postback="lunch.record", when=is_recorder)
 def start(ctx):
     """The teacher wants to record lunch: ask for the menu and photo(s), in either order."""
     lunch = todays_lunch(ctx, work_centre(ctx).id)
@@ -60,13 +59,12 @@ def sent_menu_first(ctx):
     return got_menu(ctx)
 
 
-@flow.entry(postback="photo.file", when=lambda ctx: ctx.postback.get("to") == "lunch" and is_working_staff(ctx))
+@flow.entry(postback="photo.file", when=lambda ctx: ctx.postback.get("to") == "lunch" and is_recorder(ctx))
 def filed_photos(ctx):
     """Photos sent earlier were marked as lunch: add them to today's lunch, or ask for the menu first."""
     centre = work_centre(ctx)
-    photos = owned_media(ctx, centre.id, ctx.postback.get("m", ""))
+    photos = filed_media(ctx)
     if not photos:
-        ctx.reply(text("ไม่พบรูปนี้แล้วค่ะ (อาจบันทึกไปแล้ว) ส่งรูปใหม่ได้เลยนะคะ"))
         return END
     lunch = todays_lunch(ctx, centre.id)
     ctx.save_draft(media={"ids": [m.id for m in photos], "sets": {}}, add_photos=True)

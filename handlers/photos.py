@@ -17,11 +17,6 @@ from models import Child, Consent, Media
 MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data
 
 
-def is_working_staff(ctx) -> bool:
-    """Whether the sender is staff of the centre this chat works for."""
-    return work_centre(ctx) is not None
-
-
 def shares_to_parents(ctx, centre_id: int) -> bool:
     """Whether the bot's reply here is seen by the centre's parents (its bound group): then it is shared."""
     return bound_centre_id(ctx) == centre_id
@@ -109,6 +104,14 @@ def owned_media(ctx, centre_id: int, raw_ids: str) -> list[Media]:
     return list(ctx.session.scalars(select(Media).where(
         Media.id.in_(wanted), Media.centre_id == centre_id, Media.lunch_id.is_(None),
         Media.activity_id.is_(None), Media.purged_at.is_(None)).order_by(Media.id)))
+
+
+def filed_media(ctx) -> list[Media]:
+    """The photos a filing button names (unfiled, of the sender's centre); says so when none is left."""
+    photos = owned_media(ctx, work_centre(ctx).id, ctx.postback.get("m", ""))
+    if not photos:
+        ctx.reply(text("ไม่พบรูปนี้แล้วค่ะ (อาจบันทึกไปแล้ว) ส่งรูปใหม่ได้เลยนะคะ"))
+    return photos
 
 
 def drafted_media(ctx, centre_id: int) -> list[Media]:

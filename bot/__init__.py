@@ -15,7 +15,7 @@ from bot.runtime import Runtime
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the web app: configuration, database, LINE client, handlers, webhook and CLI."""
     import handlers
-    from bot import cli, webhook
+    from bot import cli, report_routes, webhook
 
     cfg = from_env(test_config)
     app = Flask(__name__)
@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SMARTKIDS"] = cfg
     app.extensions["smartkids"] = Runtime(cfg, engine, make_sessionmaker(engine), LineApi(cfg), router)
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(report_routes.bp)
     cli.register(app)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     logging.getLogger("bot").setLevel(logging.INFO)

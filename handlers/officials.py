@@ -188,11 +188,12 @@ def ask_unit(ctx, kind: str, month: str, scope: Scope, page: int) -> None:
     """Offer this unit's report (LAO or centre) and the units below it, 11 at a time."""
     quick = []
     if scope.level in ("lao", "centre"):
-        quick.append(postback(f"รวม{scope.unit.name}"[:20], "rep", f"รายงาน{scope.unit.name}"[:300], k=kind, m=month,
+        label = "รายงานรวม อปท." if scope.level == "lao" else "รายงานศูนย์นี้"
+        quick.append(postback(label, "rep", f"รายงาน{scope.unit.name}"[:300], k=kind, m=month,
                               l=scope.level, u=scope.unit.code, go="1"))
     units = list(scope.units)
     for unit in units[page * 11:(page + 1) * 11]:
-        quick.append(postback(unit.name[:20], "rep", f"{LEVEL_LABEL[unit.level]} {unit.name}"[:300], k=kind, m=month,
+        quick.append(postback(v.short(unit.name), "rep", f"{LEVEL_LABEL[unit.level]} {unit.name}"[:300], k=kind, m=month,
                               l=unit.level, u=unit.code))
     if (page + 1) * 11 < len(units):
         quick.append(postback("ถัดไป", "rep", "ถัดไป", k=kind, m=month, l=scope.level, u=scope.unit.code, p=page + 1))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from domain.calendar import holiday_name, is_weekday_open, open_centres
 from domain.expected import DayCounts, expected_counts, total
@@ -152,44 +152,74 @@ class ChildStats:
     good: int = 0
 
 
-def age_years(birth: date, day: date) -> int:
-    """Completed years of age on `day`."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+def _years_ago(day: date, years: int) -> date:
+    """The birthday that makes a child exactly `years` old on `day` (29 Feb → 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def children_stats(session: Session, scope: Scope, day: date) -> list[tuple[Unit, ChildStats]]:
     """Per unit: active children by age and sex, with conditions and the latest growth status (counts only)."""
-    kids = session.execute(select(Child.id, Child.centre_id, Child.sex, Child.birth_date,
-                                  Child.chronic_conditions != "", Child.allergies != "")
-                           .where(Child.centre_id.in_(scope.centre_ids), Child.active)).all()
-    latest = (select(Measurement.child_id, func.max(Measurement.measured_on).label("on"))
-              .join(Child, Child.id == Measurement.child_id)
-              .where(Child.centre_id.in_(scope.centre_ids), Child.active, Measurement.measured_on <= day)
-              .group_by(Measurement.child_id).subquery())
-    measures = {cid: (w, h, on) for cid, w, h, on in session.execute(
-        select(Measurement.child_id, Measurement.weight_kg, Measurement.height_cm, Measurement.measured_on)
-        .join(latest, (latest.c.child_id == Measurement.child_id) & (latest.c.on == Measurement.measured_on)))}
+    in_scope = (Child.centre_id.in_(scope.centre_ids), Child.active)
+    band = case(*((Child.birth_date > _years_ago(day, n), i) for i, n in enumerate((3, 4, 5))), else_=3)
+    demo = session.execute(
+        select(Child.centre_id, band, Child.sex, func.count(), func.count().filter(Child.chronic_conditions != ""),
+               func.count().filter(Child.allergies != "")).where(*in_scope).group_by(Child.centre_id, band, Child.sex))
     centre_unit = {cid: u.code for u in units_of(scope) for cid in u.centre_ids}
     stats = {u.code: ChildStats() for u in units_of(scope)}
-    for cid, centre_id, sex, birth, chronic, allergic in kids:
+    for centre_id, age, sex, n, chronic, allergic in demo:
         s = stats[centre_unit[centre_id]]
-        s.total += 1
-        years = age_years(birth, day)
-        age = AGE_BANDS[min(max(years - 2, 0), 3)]
-        s.by_age.setdefault(age, {"M": 0, "F": 0})[sex if sex in ("M", "F") else "M"] += 1
-        s.chronic += bool(chronic)
-        s.allergies += bool(allergic)
-        if cid in measures:
-            w, h, on = measures[cid]
-            g = growth_status(sex, birth, on, w, h)
+        cell = s.by_age.setdefault(AGE_BANDS[age], {"M": 0, "F": 0})
+        cell[sex if sex in cell else "M"] += n
+        s.total, s.chronic, s.allergies = s.total + n, s.chronic + chronic, s.allergies + allergic
+    growth = growth_counts(session, scope.centre_ids, day)
+    for centre_id, g in growth.items():
+        s = stats[centre_unit[centre_id]]
+        s.measured, s.over_60, s.good = s.measured + g.measured, s.over_60 + g.over_60, s.good + g.good
+        for mine, theirs in ((s.wfh, g.wfh), (s.hfa, g.hfa)):
+            for name, n in theirs.items():
+                mine[name] = mine.get(name, 0) + n
+    return [(u, stats[u.code]) for u in units_of(scope)]
+
+
+_GROWTH_CACHE: dict[tuple, ChildStats] = {}
+
+
+def growth_counts(session: Session, centre_ids, day: date) -> dict[int, ChildStats]:
+    """Per centre: growth-band counts of active children's latest measurement on or before `day`.
+
+    Scoring thousands of children takes longer than an official should wait, and measurements change a few
+    times a year, so each centre's counts are kept in memory under (centre, day, data version); the version
+    (newest measurement id, measurement count, newest child change) moves with any write that matters.
+    """
+    version = tuple(session.execute(select(func.max(Measurement.id), func.count(Measurement.id))).one()) + (
+        session.scalar(select(func.max(Child.updated_at))),)
+    keys = {cid: (cid, day, version) for cid in centre_ids}
+    missing = [cid for cid, key in keys.items() if key not in _GROWTH_CACHE]
+    if missing:
+        if len(_GROWTH_CACHE) > 50_000:
+            _GROWTH_CACHE.clear()
+        fresh = {cid: ChildStats() for cid in missing}
+        earlier = aliased(Measurement)
+        latest = (select(func.max(earlier.measured_on)).where(earlier.child_id == Child.id, earlier.measured_on <= day)
+                  .correlate(Child).scalar_subquery())
+        measured = session.execute(
+            select(Child.centre_id, Child.sex, Child.birth_date, Measurement.measured_on, Measurement.weight_kg,
+                   Measurement.height_cm).join(Measurement, (Measurement.child_id == Child.id)
+                                               & (Measurement.measured_on == latest))
+            .where(Child.centre_id.in_(missing), Child.active))
+        for centre_id, sex, birth, on, weight, height in measured:
+            s, g = fresh[centre_id], growth_status(sex, birth, on, weight, height)
             s.measured += 1
             s.over_60 += g.over_60
             s.good += g.good
-            if g.wfh:
-                s.wfh[g.wfh] = s.wfh.get(g.wfh, 0) + 1
-            if g.hfa:
-                s.hfa[g.hfa] = s.hfa.get(g.hfa, 0) + 1
-    return [(u, stats[u.code]) for u in units_of(scope)]
+            for counts, name in ((s.wfh, g.wfh), (s.hfa, g.hfa)):
+                if name:
+                    counts[name] = counts.get(name, 0) + 1
+        _GROWTH_CACHE.update({keys[cid]: stats for cid, stats in fresh.items()})
+    return {cid: _GROWTH_CACHE[key] for cid, key in keys.items()}
 
 
 def children_health(session: Session, centre_id: int) -> list[Child]:

@@ -1,0 +1,23 @@
+"""officials' query indexes: a teacher's latest check-in, lunch and activity
+
+Revision ID: 0003_officials
+Revises: 0002
+"""
+from alembic import op
+
+revision = "0003_officials"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_attendance_arrived_by_day", "attendance", ["arrived_by", "day"], unique=False)
+    op.create_index("ix_lunches_recorded_by_day", "lunches", ["recorded_by", "day"], unique=False)
+    op.create_index("ix_activities_posted_by_day", "activities", ["posted_by", "day"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_activities_posted_by_day", table_name="activities")
+    op.drop_index("ix_lunches_recorded_by_day", table_name="lunches")
+    op.drop_index("ix_attendance_arrived_by_day", table_name="attendance")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from domain.calendar import open_centres
@@ -54,22 +54,41 @@ def arrived_clause(day: date):
 
 
 def expected_counts(session: Session, centre_ids, day: date) -> dict[int, DayCounts]:
-    """Per centre id: expected, arrived, on_leave, missing and active on `day` (every given id is present)."""
+    """Per centre id: expected, arrived, on_leave, missing and active on `day` (every given id is present).
+
+    Three grouped queries, each on an index: active children per centre (children.centre_id), arrivals of
+    the day (attendance centre_id, day) and absences still running on the day (absences last_day).
+    """
     ids = list(centre_ids)
     counts = {cid: DayCounts() for cid in ids}
     if not ids:
         return counts
-    arrived = arrived_clause(day)
-    leave = and_(~arrived, on_leave_clause(day))
-    rows = session.execute(
-        select(Child.centre_id, func.count(), func.count().filter(arrived), func.count().filter(leave))
-        .where(Child.centre_id.in_(ids), Child.active).group_by(Child.centre_id))
+    active = dict(session.execute(select(Child.centre_id, func.count()).where(Child.centre_id.in_(ids), Child.active)
+                                  .group_by(Child.centre_id)).all())
+    arrived = dict(session.execute(
+        select(Child.centre_id, func.count()).join(Attendance, Attendance.child_id == Child.id)
+        .where(Attendance.centre_id.in_(ids), Attendance.day == day, Child.centre_id.in_(ids), Child.active)
+        .group_by(Child.centre_id)).all())
+    leave = dict(session.execute(
+        select(Child.centre_id, func.count(func.distinct(Child.id))).join(Absence, Absence.child_id == Child.id)
+        .where(Absence.last_day >= day, Absence.first_day <= day, Absence.kind.in_(LEAVE_KINDS),
+               Absence.cancelled_at.is_(None), Child.centre_id.in_(ids), Child.active, ~arrived_clause(day))
+        .group_by(Child.centre_id)).all())
     open_ids = open_centres(session, ids, day)
-    for centre_id, active, n_arrived, n_leave in rows:
-        expected = active - n_leave if centre_id in open_ids else 0
-        counts[centre_id] = DayCounts(expected, n_arrived, n_leave if centre_id in open_ids else 0,
-                                      max(expected - n_arrived, 0), active)
+    for cid in ids:
+        n_active, n_arrived = active.get(cid, 0), arrived.get(cid, 0)
+        n_leave = leave.get(cid, 0) if cid in open_ids else 0
+        expected = n_active - n_leave if cid in open_ids else 0
+        counts[cid] = DayCounts(expected, n_arrived, n_leave, max(expected - n_arrived, 0), n_active)
     return counts
+
+
+def missing_children(session: Session, centre_id: int, day: date) -> list[Child]:
+    """The active children of a centre expected on `day` who have not arrived (empty on a non-school day)."""
+    if centre_id not in open_centres(session, [centre_id], day):
+        return []
+    return list(session.scalars(select(Child).where(Child.centre_id == centre_id, Child.active, ~arrived_clause(day),
+                                                    ~on_leave_clause(day)).order_by(Child.code)))
 
 
 def total(counts) -> DayCounts:

@@ -62,7 +62,8 @@ class Absence(Base):
     """A reported absence or late arrival for a span of days."""
 
     __tablename__ = "absences"
-    __table_args__ = (Index("ix_absences_child_span", "child_id", "first_day", "last_day"),)
+    __table_args__ = (Index("ix_absences_child_span", "child_id", "first_day", "last_day"),
+                      Index("ix_absences_last_day", "last_day"))  # absences still running on a day
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)

@@ -260,3 +260,10 @@ def test_growth_bands_and_children_past_sixty_months():
     thin = growth_status("F", date(2022, 5, 1), date(2026, 1, 5), 10.0, 85.0)
     assert thin.hfa == "เตี้ย" and thin.wfh == "ค่อนข้างผอม" and not thin.good
     assert growth_status("F", date(2020, 5, 1), date(2026, 1, 5), 18.0, 110.0).over_60
+
+
+def test_missing_children_are_the_expected_who_have_not_arrived(world, session):
+    from domain.expected import missing_children
+
+    assert [c.code for c in missing_children(session, world["k1"].id, TUESDAY)] == ["C000001"]
+    assert missing_children(session, world["k1"].id, date(2026, 12, 10)) == []

@@ -23,7 +23,6 @@ from domain.thai import hhmm, thai_date, thai_month
 from models import Alert, Child, Lunch, Media
 
 KINDS = {"attendance": "รายงานการมาเรียน", "lunch": "บันทึกอาหารกลางวัน", "alerts": "บันทึกการแจ้งเตือน"}
-FORMATS = ("xlsx", "pdf", "png")
 FONT = FONT_ROOT / "files" / "Sarabun-Regular.ttf"
 FONT_BOLD = FONT_ROOT / "files" / "Sarabun-Bold.ttf"
 

@@ -87,8 +87,10 @@ def register(router: Router) -> None:
             return ask_month(ctx, p["k"])
         scope = requested_scope(ctx, p.get("l", own.level), p.get("u", own.unit.code), own)
         month = parse_month(p["m"])
-        if scope is None or month is None:
-            return None if scope is None else ask_month(ctx, p["k"])
+        if scope is None:
+            return None
+        if month is None:
+            return ask_month(ctx, p["k"])
         if p.get("go") == "1" and scope.level in ("lao", "centre"):
             return send_report(ctx, p["k"], scope, month)
         ask_unit(ctx, p["k"], p["m"], scope, page_of(p))

@@ -2,7 +2,7 @@
 
 Definitions (shared by the officials' dashboards, reports and the safety loop):
 - active: children with Child.active at the centre;
-- arrived: active children with an Attendance row for the day (whether or not they were on leave);
+- arrived: Attendance rows of the day at the centre (whether or not the child was on leave);
 - on_leave: active children who did NOT arrive and have an uncancelled "sick" or "personal" Absence
   whose first_day..last_day covers the day ("late" notices do not excuse a child);
 - expected: active − on_leave on a school day, 0 otherwise (weekend, Thai public holiday, closure);
@@ -65,15 +65,17 @@ def expected_counts(session: Session, centre_ids, day: date) -> dict[int, DayCou
         return counts
     active = dict(session.execute(select(Child.centre_id, func.count()).where(Child.centre_id.in_(ids), Child.active)
                                   .group_by(Child.centre_id)).all())
-    arrived = dict(session.execute(
-        select(Child.centre_id, func.count()).join(Attendance, Attendance.child_id == Child.id)
-        .where(Attendance.centre_id.in_(ids), Attendance.day == day, Child.centre_id.in_(ids), Child.active)
-        .group_by(Child.centre_id)).all())
-    leave = dict(session.execute(
-        select(Child.centre_id, func.count(func.distinct(Child.id))).join(Absence, Absence.child_id == Child.id)
+    arrived = dict(session.execute(select(Attendance.centre_id, func.count())
+                                   .where(Attendance.centre_id.in_(ids), Attendance.day == day)
+                                   .group_by(Attendance.centre_id)).all())
+    # Absences still running on the day are few: find them by last_day, keep this scope's centres here.
+    running = session.execute(
+        select(Absence.centre_id, func.count(func.distinct(Absence.child_id))).join(Child, Child.id == Absence.child_id)
         .where(Absence.last_day >= day, Absence.first_day <= day, Absence.kind.in_(LEAVE_KINDS),
-               Absence.cancelled_at.is_(None), Child.centre_id.in_(ids), Child.active, ~arrived_clause(day))
-        .group_by(Child.centre_id)).all())
+               Absence.cancelled_at.is_(None), Child.active,
+               ~exists().where(Attendance.child_id == Absence.child_id, Attendance.day == day))
+        .group_by(Absence.centre_id))
+    leave = {cid: n for cid, n in running if cid in counts}
     open_ids = open_centres(session, ids, day)
     for cid in ids:
         n_active, n_arrived = active.get(cid, 0), arrived.get(cid, 0)

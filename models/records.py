@@ -14,7 +14,8 @@ class Attendance(Base):
     """One child's day at the centre: arrival, health check on arrival, check-out."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("child_id", "day"), Index("ix_attendance_centre_day", "centre_id", "day"))
+    __table_args__ = (UniqueConstraint("child_id", "day"), Index("ix_attendance_centre_day", "centre_id", "day"),
+                      Index("ix_attendance_arrived_by_day", "arrived_by", "day"))  # a teacher's last record
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
@@ -61,7 +62,8 @@ class Absence(Base):
     """A reported absence or late arrival for a span of days."""
 
     __tablename__ = "absences"
-    __table_args__ = (Index("ix_absences_child_span", "child_id", "first_day", "last_day"),)
+    __table_args__ = (Index("ix_absences_child_span", "child_id", "first_day", "last_day"),
+                      Index("ix_absences_last_day", "last_day"))  # absences still running on a day
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
@@ -80,7 +82,7 @@ class Lunch(Base):
     """A centre's lunch of one day: the dishes as the teacher typed them, and tray photos (Media)."""
 
     __tablename__ = "lunches"
-    __table_args__ = (UniqueConstraint("centre_id", "day"),)
+    __table_args__ = (UniqueConstraint("centre_id", "day"), Index("ix_lunches_recorded_by_day", "recorded_by", "day"))
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     day: Mapped[date] = mapped_column(Date)
@@ -96,7 +98,8 @@ class Activity(Base):
     """An activity post: caption, optional learning-domain tag, photos (Media)."""
 
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_centre_day", "centre_id", "day"),)
+    __table_args__ = (Index("ix_activities_centre_day", "centre_id", "day"),
+                      Index("ix_activities_posted_by_day", "posted_by", "day"))
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     classroom_id: Mapped[int | None] = mapped_column(ForeignKey("classrooms.id"))

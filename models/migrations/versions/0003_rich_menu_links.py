@@ -1,12 +1,12 @@
 """rich menu links: the LINE id linked to each user
 
-Revision ID: 0003_menus
+Revision ID: 0003
 Revises: 0002
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0003_menus'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None

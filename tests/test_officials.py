@@ -1,0 +1,269 @@
+"""Officials and centre heads ask about their scope: the role × scope × query matrix, paging, drill-down,
+empty days and holidays, forged postbacks, privacy and the audit log."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.messages import postback_data
+from domain.calendar import is_school_day
+from domain.expected import expected_counts
+from domain.growth import growth_status
+from models import (Absence, Activity, Alert, Attendance, AuditLog, Centre, Child, District, Lao, Lunch,
+                    Measurement, Media, Official, Staff)
+from tests.conftest import make_invite, texts
+
+BKK = timezone(timedelta(hours=7))
+TUESDAY = date(2026, 11, 24)
+QUERIES = ["ภาพรวมวันนี้", "ศูนย์ที่ยังไม่บันทึก", "อาหารกลางวันวันนี้", "ข้อมูลเด็ก", "ข้อมูลครู", "การแจ้งเตือนวันนี้"]
+# Names that must only ever reach askers whose scope holds them.
+UNIT_NAMES = {"L001": "องค์การบริหารส่วนตำบลภูมิพันธ์", "L002": "เทศบาลตำบลหนองเรือทดสอบ",
+              "L003": "องค์การบริหารส่วนตำบลนาวังทดสอบ", "D01": "เมืองหนองบัวลำภู", "D02": "นากลางทดสอบ",
+              "K0001": "ศูนย์พัฒนาเด็กเล็กบ้านชาญชัย", "K0002": "ศูนย์พัฒนาเด็กเล็กบ้านโนน",
+              "K0003": "ศูนย์พัฒนาเด็กเล็กหนองเรือสาม", "K0004": "ศูนย์พัฒนาเด็กเล็กนาวังสี่"}
+SEES = {"Ulao": {"L001", "K0001", "K0002"},
+        "Ud1": {"D01", "L001", "L002", "K0001", "K0002", "K0003"},
+        "Uprov": {"D01", "D02", "L001", "L002", "L003", "K0001", "K0002", "K0003", "K0004"},
+        "Ulao3": {"L003", "K0004"},
+        "Uhead": {"K0001"}}
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BKK)
+
+
+def add_child(session, centre, code, first, sex="M", birth=date(2022, 5, 1), **extra):
+    child = Child(code=code, centre_id=centre.id, title="ด.ช.", first_name=first, last_name="ทดสอบ",
+                  nickname=first[:3], sex=sex, birth_date=birth, **extra)
+    session.add(child)
+    session.flush()
+    return child
+
+
+@pytest.fixture
+def world(people, org, session, chat, rt, line, clock):
+    """Two districts, three LAOs, four centres, officials at every level, and a Tuesday's records."""
+    p39 = org["centres"]["K0001"].lao.district.province_id
+    d01 = session.scalar(select(District).where(District.code == "D01"))
+    d02 = District(code="D02", name=UNIT_NAMES["D02"], province_id=p39)
+    session.add(d02)
+    session.flush()
+    l002 = Lao(code="L002", name=UNIT_NAMES["L002"], district_id=d01.id)
+    l003 = Lao(code="L003", name=UNIT_NAMES["L003"], district_id=d02.id)
+    session.add_all([l002, l003])
+    session.flush()
+    k3 = Centre(code="K0003", name=UNIT_NAMES["K0003"], lao_id=l002.id)
+    k4 = Centre(code="K0004", name=UNIT_NAMES["K0004"], lao_id=l003.id)
+    session.add_all([k3, k4])
+    session.flush()
+    k1, k2 = org["centres"]["K0001"], org["centres"]["K0002"]
+    kids = org["children"]
+    kids["C000001"].chronic_conditions = "หอบหืด"
+    kids["C000004"].allergies = "นมวัว"
+    secret = add_child(session, k4, "C000009", "ลับเฉพาะ", chronic_conditions="ลมชัก")
+    add_child(session, k3, "C000008", "สมหญิง", sex="F")
+    day = TUESDAY
+    for code in ("C000002", "C000003"):
+        session.add(Attendance(child_id=kids[code].id, centre_id=k1.id, day=day, arrived_at=at(day, 7, 40),
+                               arrived_by="Uteacher", arrived_via="photo"))
+    session.add(Absence(child_id=kids["C000004"].id, centre_id=k1.id, kind="sick", first_day=day - timedelta(1),
+                        last_day=day + timedelta(1), reported_by="Uparent"))
+    session.add(Absence(child_id=kids["C000001"].id, centre_id=k1.id, kind="personal", first_day=day, last_day=day,
+                        reported_by="Uparent", cancelled_at=at(day, 6)))
+    lunch = Lunch(centre_id=k1.id, day=day, menu_text="ข้าวมันไก่ แตงโม", dishes=["ข้าวมันไก่", "แตงโม"],
+                  recorded_by="Uteacher", recorded_at=at(day, 11))
+    session.add(lunch)
+    session.flush()
+    session.add(Media(key="tray-k1", centre_id=k1.id, lunch_id=lunch.id))
+    session.add(Activity(centre_id=k2.id, day=day - timedelta(3), caption="วาดภาพ", posted_by="Uteacher2"))
+    session.add(Alert(kind="missing", centre_id=k1.id, child_id=kids["C000001"].id, day=day, raised_at=at(day, 9),
+                      acknowledged_at=at(day, 9, 5), acknowledged_by="Uhead", resolution="guardian_contacted"))
+    session.add(Alert(kind="missing", level="urgent", centre_id=k4.id, child_id=secret.id, day=day,
+                      raised_at=at(day, 9)))
+    session.add(Measurement(child_id=kids["C000002"].id, measured_on=day - timedelta(30), weight_kg=14.5,
+                            height_cm=98.0))
+    session.add(Measurement(child_id=kids["C000003"].id, measured_on=day - timedelta(30), weight_kg=10.0,
+                            height_cm=85.0))
+    session.commit()
+    for uid, role, scope in [("Ud1", "district", "D01"), ("Uprov", "province", "P39"), ("Ulao3", "lao", "L003")]:
+        line.add_user(uid, uid)
+        chat.event(uid, "follow", uid)
+        chat.text(uid, make_invite(rt, role, scope))
+    clock.set(at(day))
+    return {"k1": k1, "k4": k4, "secret": secret}
+
+
+def flex(messages: list[dict]) -> dict:
+    found = [m for m in messages if m["type"] == "flex"]
+    assert found, f"no flex message in {messages}"
+    return found[0]
+
+
+def bubble_titles(message: dict) -> list[str]:
+    return [b["body"]["contents"][0]["text"] for b in message["contents"]["contents"]]
+
+
+def as_text(messages: list[dict]) -> str:
+    return json.dumps(messages, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_each_asker_sees_only_units_inside_their_scope(chat, world, query):
+    for user, allowed in SEES.items():
+        answer = chat.text(user, query)
+        body = as_text(answer)
+        assert flex(answer)["contents"]["type"] == "carousel"
+        for code, name in UNIT_NAMES.items():
+            if code not in allowed:
+                assert name not in body, f"{user} asked {query} and saw {code}"
+        assert "ลับเฉพาะ" not in body and "ลมชัก" not in body and "0865731593" not in body
+
+
+def test_district_official_sees_one_bubble_per_lao_worst_first(chat, world):
+    titles = bubble_titles(flex(chat.text("Ud1", "ภาพรวมวันนี้")))
+    assert titles[0] == "ภาพรวมวันนี้"
+    assert set(titles[1:]) == {UNIT_NAMES["L001"], UNIT_NAMES["L002"]}
+    # L002's one child has not arrived (0 %); L001 has 2 of 3 expected: L002 is worse, so it comes first.
+    assert titles[1] == UNIT_NAMES["L002"]
+
+
+def test_lao_official_sees_expected_arrived_on_leave_missing_per_centre(chat, world):
+    body = as_text(chat.text("Ulao", "ภาพรวมวันนี้"))
+    assert "2/3  (66.7%)" in body  # K0001: 4 active, 1 on sick leave → 3 expected, 2 arrived
+    assert "0/1  (0%)" in body  # K0002
+
+
+def test_province_official_drills_down_to_a_centre(chat, world):
+    answer = flex(chat.text("Uprov", "ภาพรวมวันนี้"))
+    assert set(bubble_titles(answer)[1:]) == {UNIT_NAMES["D01"], UNIT_NAMES["D02"]}
+    d01 = next(b for b in answer["contents"]["contents"] if b["body"]["contents"][0]["text"] == UNIT_NAMES["D01"])
+    data = d01["footer"]["contents"][0]["action"]["data"]
+    laos = flex(chat.postback("Uprov", data))
+    assert set(bubble_titles(laos)[1:]) == {UNIT_NAMES["L001"], UNIT_NAMES["L002"]}
+    centres = flex(chat.postback("Uprov", postback_data("off", q="ov", l="lao", u="L001")))
+    assert set(bubble_titles(centres)[1:]) == {UNIT_NAMES["K0001"], UNIT_NAMES["K0002"]}
+
+
+def test_forged_drill_down_for_another_lao_is_refused_and_audited(chat, world, session):
+    answer = chat.postback("Ulao", postback_data("off", q="kids", l="centre", u="K0004"))
+    assert "นอกขอบเขต" in texts(answer) and UNIT_NAMES["K0004"] not in as_text(answer)
+    row = session.scalar(select(AuditLog).where(AuditLog.action == "officials.refused"))
+    assert row.actor == "Ulao" and row.subject == "centre:K0004"
+    for forged in (postback_data("off", q="ov", l="province", u="P39"), postback_data("off.health", u="K0004"),
+                   postback_data("off.alerts", u="K0004"), postback_data("off", q="ov", l="nonsense", u="x")):
+        assert "นอกขอบเขต" in texts(chat.postback("Ulao", forged))
+    assert "ลับเฉพาะ" not in as_text(chat.postback("Ud1", postback_data("off.alerts", u="K0004")))
+
+
+def test_head_sees_only_her_own_centre_and_cannot_climb(chat, world):
+    answer = flex(chat.text("Uhead", "ภาพรวมวันนี้"))
+    assert bubble_titles(answer)[1:] == [UNIT_NAMES["K0001"]]
+    assert "นอกขอบเขต" in texts(chat.postback("Uhead", postback_data("off", q="ov", l="lao", u="L001")))
+
+
+@pytest.mark.parametrize("user", ["Uteacher", "Uparent", "Unew"])
+def test_teacher_parent_and_stranger_get_a_polite_refusal(chat, world, user):
+    for query in QUERIES + ["รายงาน"]:
+        assert "ขออภัยค่ะ" in texts(chat.text(user, query))
+    assert "ขออภัยค่ะ" in texts(chat.postback(user, postback_data("off", q="ov", l="centre", u="K0001")))
+
+
+def test_official_sees_which_centres_have_not_recorded_and_for_how_long(chat, world):
+    body = as_text(chat.text("Ulao", "ศูนย์ที่ยังไม่บันทึก"))
+    assert "2/2 ศูนย์" in body  # K0001 has check-ins and lunch but no activity; K0002 only an old activity
+    assert "บันทึกล่าสุด 3 วันก่อน" in body and "บันทึกวันนี้บางส่วน" in body
+
+
+def test_lunch_shows_menu_and_signed_tray_photo(chat, world):
+    answer = flex(chat.text("Ulao", "อาหารกลางวันวันนี้"))
+    k1 = next(b for b in answer["contents"]["contents"] if b["body"]["contents"][0]["text"] == UNIT_NAMES["K0001"])
+    assert k1["hero"]["url"].startswith("https://smartkids.example/media/tray-k1/preview?e=")
+    assert "ข้าวมันไก่ แตงโม" in as_text(k1) and "ยังไม่บันทึกเมนูวันนี้" in as_text(answer)
+
+
+def test_children_counts_show_no_names_and_health_list_is_audited(chat, world, session):
+    answer = chat.text("Ulao", "ข้อมูลเด็ก")
+    body = as_text(answer)
+    assert "ภูริ" not in body and "หอบหืด" not in body  # counts only
+    assert "สูงดีสมส่วน" in body and "เตี้ย" in body  # growth bands from the two measurements
+    k1 = next(b for b in flex(answer)["contents"]["contents"] if b["body"]["contents"][0]["text"] == UNIT_NAMES["K0001"])
+    health = k1["footer"]["contents"][-1]["action"]["data"]
+    listed = texts(chat.postback("Ulao", health))
+    assert "หอบหืด" in listed and "นมวัว" in listed
+    viewed = session.scalars(select(AuditLog.subject).where(AuditLog.action == "view.child.health",
+                                                            AuditLog.actor == "Ulao")).all()
+    assert sorted(viewed) == ["C000001", "C000004"]
+
+
+def test_teachers_with_their_last_record(chat, world):
+    body = as_text(chat.text("Ulao", "ข้อมูลครู"))
+    assert "ครูสมศรี: วันนี้" in body and "หัวหน้าวิไล: ยังไม่เคยบันทึก" in body
+
+
+def test_alerts_counted_then_listed_with_who_acknowledged(chat, world, session):
+    answer = flex(chat.text("Ulao", "การแจ้งเตือนวันนี้"))
+    assert "ภูริ" not in as_text(answer)
+    k1 = next(b for b in answer["contents"]["contents"] if b["body"]["contents"][0]["text"] == UNIT_NAMES["K0001"])
+    listed = texts(chat.postback("Ulao", k1["footer"]["contents"][-1]["action"]["data"]))
+    assert "09:00" in listed and "หัวหน้าวิไล" in listed and "ติดต่อผู้ปกครองแล้ว" in listed
+    assert session.scalar(select(AuditLog).where(AuditLog.action == "view.child.alert")).subject == "C000001"
+    province = as_text(chat.text("Uprov", "การแจ้งเตือนวันนี้"))
+    assert "ลับเฉพาะ" not in province
+
+
+def test_holiday_expects_nobody_and_says_why(chat, world, clock, session):
+    clock.set(at(date(2026, 12, 10)))  # วันรัฐธรรมนูญ, a Thursday
+    body = as_text(chat.text("Ulao", "ภาพรวมวันนี้"))
+    assert "วันรัฐธรรมนูญ" in body and "0/0" in body
+    assert "วันรัฐธรรมนูญ" in as_text(chat.text("Ulao", "ศูนย์ที่ยังไม่บันทึก"))
+    assert not is_school_day(session, world["k1"], date(2026, 12, 10))
+    assert not is_school_day(session, world["k1"], date(2026, 11, 28))  # Saturday
+    assert is_school_day(session, world["k1"], TUESDAY)
+
+
+def test_empty_school_day_shows_everyone_missing(chat, world, clock):
+    clock.set(at(date(2026, 11, 25)))
+    body = as_text(chat.text("Ulao", "ภาพรวมวันนี้"))
+    assert "0/4  (0%)" in body  # the sick leave still covers the 25th: 5 active − 1
+    assert "วันนี้ไม่มีการแจ้งเตือนค่ะ" in as_text(chat.text("Ulao", "การแจ้งเตือนวันนี้"))
+
+
+def test_more_than_twelve_units_page_with_next(chat, world, session, rt, line):
+    lao = session.scalar(select(Lao).where(Lao.code == "L003"))
+    for n in range(13):
+        session.add(Centre(code=f"K9{n:03d}", name=f"ศูนย์ทดสอบหน้า {n}", lao_id=lao.id))
+    session.commit()
+    first = flex(chat.text("Ulao3", "ข้อมูลครู"))
+    bubbles = first["contents"]["contents"]
+    assert len(bubbles) == 12 and bubbles[-1]["body"]["contents"][0]["text"] == "ยังมีต่อ"
+    second = flex(chat.postback("Ulao3", bubbles[-1]["footer"]["contents"][0]["action"]["data"]))
+    titles = bubble_titles(second)
+    assert len(titles) == 1 + 4 and "หน้า 2/2" in as_text(second)
+    assert not set(titles[1:]) & set(bubble_titles(first))
+
+
+def test_expected_counts_by_definition(world, session):
+    kids = session.scalars(select(Child).where(Child.centre_id == world["k1"].id)).all()
+    counts = expected_counts(session, [world["k1"].id, world["k4"].id], TUESDAY)
+    k1 = counts[world["k1"].id]
+    assert (k1.active, k1.expected, k1.arrived, k1.on_leave, k1.missing) == (len(kids), 3, 2, 1, 1)
+    assert counts[world["k4"].id].missing == 1
+    weekend = expected_counts(session, [world["k1"].id], date(2026, 11, 29))[world["k1"].id]
+    assert weekend.expected == weekend.missing == 0
+
+
+def test_growth_bands_and_children_past_sixty_months():
+    assert growth_status("M", date(2022, 5, 1), date(2026, 1, 5), 14.5, 98.0).good
+    thin = growth_status("F", date(2022, 5, 1), date(2026, 1, 5), 10.0, 85.0)
+    assert thin.hfa == "เตี้ย" and thin.wfh == "ค่อนข้างผอม" and not thin.good
+    assert growth_status("F", date(2020, 5, 1), date(2026, 1, 5), 18.0, 110.0).over_60
+
+
+def test_missing_children_are_the_expected_who_have_not_arrived(world, session):
+    from domain.expected import missing_children
+
+    assert [c.code for c in missing_children(session, world["k1"].id, TUESDAY)] == ["C000001"]
+    assert missing_children(session, world["k1"].id, date(2026, 12, 10)) == []

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import upsert_insert
 from domain.qr import PREFIX, verify_qr
-from models import Absence, Attendance, Centre, Child
+from domain.expected import arrived_clause, on_leave_clause
+from models import Attendance, Centre, Child
 
 AFTERNOON = time(12, 0)  # with check-out on, a card scanned after this of a child already in means "going home"
 
@@ -91,14 +92,6 @@ def record_departure(row: Attendance, by: str, via: str, now: datetime, picked_u
     return True
 
 
-def on_leave_ids(session: Session, centre_id: int, day: date) -> set[int]:
-    """Children of the centre with a sick or personal absence covering `day`."""
-    rows = session.scalars(select(Absence.child_id).where(
-        Absence.centre_id == centre_id, Absence.kind.in_(("sick", "personal")), Absence.cancelled_at.is_(None),
-        Absence.first_day <= day, Absence.last_day >= day))
-    return set(rows)
-
-
 def centre_children(session: Session, centre_id: int) -> list[Child]:
     """Active children of a centre, in the order teachers read lists (nickname, then name)."""
     return list(session.scalars(select(Child).where(Child.centre_id == centre_id, Child.active).order_by(
@@ -106,12 +99,11 @@ def centre_children(session: Session, centre_id: int) -> list[Child]:
 
 
 def not_arrived(session: Session, centre_id: int, day: date) -> tuple[list[Child], list[Child]]:
-    """(children not checked in yet and not on leave, children on leave) for the day."""
-    children = centre_children(session, centre_id)
-    arrived = attendance_of(session, [c.id for c in children], day)
-    leave = on_leave_ids(session, centre_id, day)
-    waiting = [c for c in children if c.id not in arrived and c.id not in leave]
-    return waiting, [c for c in children if c.id in leave]
+    """(children not checked in yet and not on leave, children on leave) for the day (see domain.expected)."""
+    base = select(Child).where(Child.centre_id == centre_id, Child.active, ~arrived_clause(day)).order_by(
+        Child.nickname, Child.first_name, Child.id)
+    return (list(session.scalars(base.where(~on_leave_clause(day)))),
+            list(session.scalars(base.where(on_leave_clause(day)))))
 
 
 _SPLIT = re.compile(r"[\s,、]+")

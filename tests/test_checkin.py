@@ -198,3 +198,16 @@ def test_a_phone_photo_of_six_printed_cards_checks_all_in(morning, chat, people,
     body = texts(chat.photo("Uteacher", photo))
     assert "เช็คชื่อแล้ว 6 คน" in body, body
     assert set(arrivals(session)) == {c.code for c in children}
+
+
+def test_children_on_leave_are_not_waited_for(morning, chat, people, org, session):
+    from datetime import date
+    from models import Absence
+
+    child = org["children"]["C000002"]
+    session.add(Absence(child_id=child.id, centre_id=child.centre_id, kind="sick", first_day=date(2026, 11, 23),
+                        last_day=date(2026, 11, 24), reported_by="Uparent"))
+    session.commit()
+    replies = chat.text("Uteacher", "ยังไม่มา")
+    assert "ยังไม่มา 3 คน" in texts(replies) and "ลา: ข้าวหอม" in texts(replies)
+    assert "ข้าวหอม" not in quick_labels(replies[-1])

@@ -151,7 +151,9 @@ def main() -> None:
               f"  'ผู้ใช้ใหม่' is not registered: follow, then type the invite code {spare}\n"
               f"  Check-in: as the teacher, send a photo from {photos}/ (printable cards: {DATA}/cards-K0001.pdf)\n"
               f"  Stop with Ctrl-C.\n", flush=True)
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        stop = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stop)  # after starting the children, so they keep default handlers
+        signal.sigwait(stop)
     except KeyboardInterrupt:
         pass
     finally:

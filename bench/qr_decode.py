@@ -24,7 +24,7 @@ from PIL import Image  # noqa: E402
 from pyzbar import pyzbar  # noqa: E402
 
 from domain.images import open_photo  # noqa: E402
-from domain.qr_decode import Found, _centre, _inside, decode_all, decode_photo  # noqa: E402
+from domain.qr_decode import Found, decode_all, decode_photo, inside, quad_centre  # noqa: E402
 from simulator.photos import synthetic_set  # noqa: E402
 
 BOOFCV = ROOT.parent / "shared" / "qr-photos" / "boofcv-qrcodes-v3"
@@ -74,9 +74,9 @@ def score_boofcv(found: list[Found], quads: list) -> tuple[int, int]:
     """(labelled codes with a decode centred inside them, decodes centred in no labelled code)."""
     hit, false = set(), 0
     for item in found:
-        inside = [i for i, quad in enumerate(quads) if _inside(_centre(item.polygon), quad)]
-        hit.update(inside)
-        false += not inside
+        where = [i for i, quad in enumerate(quads) if inside(quad_centre(item.polygon), quad)]
+        hit.update(where)
+        false += not where
     return len(hit), false
 
 

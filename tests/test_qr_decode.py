@@ -12,7 +12,7 @@ from bench.qr_decode import boofcv_labels, raw_pyzbar, score_boofcv
 from domain.cards import CARD_MM, DPI, CardInfo, card_image, card_png, mm, sheet_pages, write_sheets
 from domain.images import open_photo
 from domain.qr import qr_payload, verify_qr
-from domain.qr_decode import Found, _centre, _inside, decode_all, decode_photo
+from domain.qr_decode import Found, decode_all, decode_photo, inside, quad_centre
 from simulator.photos import phone_photo, photo_with_exif_rotation, render_photo
 
 BOOFCV = Path(__file__).resolve().parents[1].parent / "shared" / "qr-photos" / "boofcv-qrcodes-v3"
@@ -122,8 +122,9 @@ def test_a_photo_stored_sideways_with_an_exif_tag_decodes_where_the_cards_really
     assert raw.getexif()[0x0112] == orientation
     upright = open_photo(stored)
     assert upright.size == (1600, 1200)
-    found = {item.text: _centre(item.polygon) for item in decode_photo(upright)}
-    expected = {item.text: _centre(item.polygon) for item in decode_photo(render_photo(images[:6], **options))}
+    found = {item.text: quad_centre(item.polygon) for item in decode_photo(upright)}
+    upright_render = render_photo(images[:6], **options)
+    expected = {item.text: quad_centre(item.polygon) for item in decode_photo(upright_render)}
     assert set(found) == set(payloads[:6]) == set(expected)
     for text, (x, y) in found.items():
         assert abs(x - expected[text][0]) < 6 and abs(y - expected[text][1]) < 6
@@ -205,7 +206,7 @@ def test_labels_in_both_boofcv_formats_are_read(tmp_path):
     old.write_text("1 1\n9 1\n9 9\n1 9\n")
     assert boofcv_labels(sets)[1] == [(10, 20), (30, 20), (30, 40), (10, 40)]
     assert boofcv_labels(old) == [[(1, 1), (9, 1), (9, 9), (1, 9)]]
-    assert _inside((5, 5), boofcv_labels(old)[0]) and not _inside((10, 5), boofcv_labels(old)[0])
+    assert inside((5, 5), boofcv_labels(old)[0]) and not inside((10, 5), boofcv_labels(old)[0])
     assert score_boofcv([Found("x", [(2, 2), (8, 2), (8, 8), (2, 8)]), Found("y", [(20, 20)] * 4)],
                         boofcv_labels(old)) == (1, 1)
 

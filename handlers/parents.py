@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from bot.messages import say, text
 from bot.router import Router
 from domain.audit import audit
+from domain.health import describe
 from domain.parent_news import activity_messages, lunch_messages
 from domain.thai import hhmm, thai_date
 from handlers.actors import bound_centre_id, guardian
@@ -19,9 +20,6 @@ ARRIVED = r"(มาถึง|ถึงศูนย์|ถึงหรือย�
 LUNCH = r"((กิน|ทาน)(ข้าว)?อะไร|อาหารกลางวัน|เมนูวันนี้|เมนูอาหาร|อาหารวันนี้)"
 ACTIVITIES = r"(กิจกรรม|ทำอะไร(บ้าง)?(วันนี้)?$)"
 MAX_MESSAGES = 5
-HEALTH = {"fever": "มีไข้", "cold": "น้ำมูก/ไอ", "cough": "ไอ", "runny_nose": "น้ำมูก", "hfmd": "อาการมือเท้าปาก",
-          "lice": "เหา", "nails": "เล็บยาว/สกปรก", "teeth": "ฟัน", "wound": "บาดแผล/ฟกช้ำ", "bruise": "ฟกช้ำ",
-          "mood": "อารมณ์ไม่แจ่มใส"}
 ABSENCE = {"sick": "ลาป่วย", "personal": "ลากิจ", "late": "แจ้งว่าจะมาสาย"}
 PARENT_QUICK = [say("ลูกมาถึงหรือยัง"), say("วันนี้กินอะไร"), say("กิจกรรมวันนี้"), say("ความยินยอมรูปภาพ")]
 
@@ -59,12 +57,7 @@ def arrival_line(ctx, child: Child) -> str:
     if row.health == "ok":
         lines.append("  ตรวจสุขภาพ: ปกติ")
     elif row.health:
-        items = [HEALTH.get(i.get("code"), i.get("code", "")) + (f" {i['value']}" if i.get("value") else "")
-                 for i in row.health_items or []]
-        if row.temperature:
-            items.append(f"อุณหภูมิ {row.temperature:.1f}°C")
-        lines.append("  ตรวจสุขภาพ: " + (", ".join(i for i in items if i) or "มีข้อสังเกต")
-                     + (f" — {row.health_note}" if row.health_note else ""))
+        lines.append("  ตรวจสุขภาพ: " + describe(row.health_items or [], row.temperature, row.health_note))
     if row.sent_home_at:
         lines.append(f"  ครูแจ้งส่งกลับบ้าน {local(row.sent_home_at)} น.")
     if row.left_at:

@@ -30,7 +30,7 @@ def test_parent_with_two_children_asks_whether_they_arrived(chat, people, sessio
             health_note="ให้ยาลดไข้แล้ว")
     replies = chat.text("Uparent", "ลูกมาถึงหรือยังคะ")
     body = texts(replies)
-    assert "น้องภูผา: มาถึงแล้ว 09:30 น." in body and "มีไข้, อุณหภูมิ 37.9°C — ให้ยาลดไข้แล้ว" in body
+    assert "น้องภูผา: มาถึงแล้ว 09:30 น." in body and "มีไข้ 37.9°C, หมายเหตุ: ให้ยาลดไข้แล้ว" in body
     assert "น้องข้าวหอม: ยังไม่ได้เช็คชื่อ" in body
     assert "ขิง" not in body and "ใบเตย" not in body
     assert "วันนี้กินอะไร" in quick_labels(replies[-1])

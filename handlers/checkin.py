@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import ImageMessageContent
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from models import Attendance, Centre, Child, PhotoScan
 
 log = logging.getLogger("bot.checkin")
 PAGE = 10
+ARRIVED_TEXT = re.compile(r"^(?:มา(?:แล้ว)?\s+(?P<before>\S.*)|(?P<after>\S.*?)\s*มาแล้ว(?:ค่ะ|คะ|ครับ)?)$")
 PHOTO_ADVICE = ("ยังอ่านบัตร QR ในรูปไม่ได้ค่ะ ลองถ่ายใหม่แบบนี้นะคะ\n"
                 "• วางบัตรบนโต๊ะ ถ่ายจากด้านบน ห่างประมาณหนึ่งช่วงแขน\n"
                 "• ให้เห็นบัตรครบทุกมุม ไม่มีนิ้วบัง\n"
@@ -107,11 +109,13 @@ def register(router: Router) -> None:
         lead = arrival_line(ctx, child, row, created)
         ctx.reply(missing_message(ctx, centre, int(ctx.postback.get("p") or 0), lead=lead))
 
-    @router.on(text=r"^(มา|มาแล้ว)\s+\S", when=is_recorder)
+    @router.on(text=ARRIVED_TEXT, when=is_recorder)
     def typed_arrivals(ctx):
-        """The teacher typed 'มา ภูผา ข้าวปุ้น': check in each named child, ask when a name is ambiguous."""
+        """The teacher typed 'มา ภูผา ข้าวปุ้น' (or 'ภูผา ข้าวปุ้น มาแล้ว'): check in each named child, ask when a
+        name is ambiguous."""
         centre = work_centre(ctx)
-        names = ctx.text.split(maxsplit=1)[1]
+        found = ARRIVED_TEXT.match(ctx.text)
+        names = found.group("before") or found.group("after")
         matched, ambiguous, unknown = match_names(ctx.session, centre.id, names)
         shared = bound_centre_id(ctx) == centre.id
         lines = []

@@ -1,6 +1,7 @@
 """The health check on arrival: one tap "all normal", per-child exceptions, temperatures, sending a child home."""
 from __future__ import annotations
 
+import re
 from datetime import timezone
 
 from sqlalchemy import select
@@ -15,6 +16,9 @@ from handlers.actors import bound_centre_id, is_recorder, work_centre
 from handlers.checkin import PAGE, child_label, tapped_child
 from models import Attendance, Centre, ChildGuardian, Guardian, LineUser
 
+TEMPERATURE_TEXT = re.compile(
+    r"^(?:น้อง)?(?P<name>\S+?)\s*(?:มีไข้|ไข้|อุณหภูมิ|วัดไข้(?:ได้)?)?\s*(?P<value>\d{2}(?:[.,]\d{1,2})?)\s*"
+    r"(?:°\s?[cC]|[cC]|องศา(?:เซลเซียส)?)?$")
 PRIVATE = ("ข้อมูลสุขภาพเป็นข้อมูลส่วนตัวของเด็ก กรุณาบันทึกอาการในแชตส่วนตัวกับบอทนะคะ "
            "(ในกลุ่มกด \"สุขภาพปกติทุกคน\" ได้)")
 
@@ -30,6 +34,7 @@ def register(router: Router) -> None:
     """'All normal', typed temperatures, sending home; the per-child checklist is the `health` flow."""
 
     @router.on(postback="hc.ok", when=is_recorder)
+    @router.on(text=r"^(สุขภาพ)?ปกติ(ทุกคน|หมด(ทุกคน)?)$", when=is_recorder)
     def tapped_all_normal(ctx):
         """One tap: every child checked in today and not yet checked is healthy."""
         centre = work_centre(ctx)
@@ -42,10 +47,11 @@ def register(router: Router) -> None:
         ctx.reply(text(f"บันทึกสุขภาพปกติ {len(rows)} คนแล้วค่ะ ✅\nถ้ามีเด็กที่มีอาการ แตะ \"บันทึกอาการ\" ได้ค่ะ",
                        quick))
 
-    @router.on(chat="user", text=r"^(\S+)\s+(\d{2}(?:[.,]\d{1,2})?)\s*(?:°?[cC]|องศา)?$", when=is_recorder)
+    @router.on(chat="user", text=TEMPERATURE_TEXT, when=is_recorder)
     def typed_temperature(ctx):
-        """'ภูผา 38.2': record the child's temperature (and arrival, if not checked in yet)."""
-        name, value = ctx.text.split()[0], ctx.text.split()[1]
+        """'ภูผา 38.2' (or 'ภูผา ไข้ 38.2 องศา'): record the child's temperature (and arrival, if not in yet)."""
+        found = TEMPERATURE_TEXT.match(ctx.text)
+        name, value = found.group("name"), found.group("value")
         temp = parse_temperature(value)
         if temp is None:
             return ctx.reply(text("อุณหภูมิไม่ถูกต้องค่ะ พิมพ์ชื่อตามด้วยอุณหภูมิ เช่น \"ภูผา 38.2\""))

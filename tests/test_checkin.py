@@ -211,3 +211,9 @@ def test_children_on_leave_are_not_waited_for(morning, chat, people, org, sessio
     replies = chat.text("Uteacher", "ยังไม่มา")
     assert "ยังไม่มา 3 คน" in texts(replies) and "ลา: ข้าวหอม" in texts(replies)
     assert "ข้าวหอม" not in quick_labels(replies[-1])
+
+
+def test_names_then_maa_laew_is_understood_too(morning, chat, people, session):
+    body = texts(chat.text("Uteacher", "น้องภูผา ข้าวหอม มาแล้วค่ะ"))
+    assert "✅ ภูผา มาแล้ว" in body and "✅ ข้าวหอม มาแล้ว" in body
+    assert set(arrivals(session)) == {"C000001", "C000002"}

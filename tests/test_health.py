@@ -105,3 +105,10 @@ def test_a_teacher_of_another_centre_cannot_touch_these_children(morning, chat, 
     assert "เฉพาะครู" in texts(chat.postback("Uteacher2", f"a=hc.home_yes&c={child.id}"))
     assert "เฉพาะครู" in texts(chat.postback("Uteacher2", f"a=ci.arrive&c={org['children']['C000002'].id}"))
     assert rows(session)["C000001"].sent_home_at is None and "C000002" not in rows(session)
+
+
+def test_typed_variants_of_temperature_and_all_normal(morning, chat, people, rt, org, session):
+    assert "38.5°C (⚠️ มีไข้)" in texts(chat.text("Uteacher", "ขิง ไข้ 38.5 องศา"))
+    check_in(chat, rt, org, "C000001")
+    assert "ปกติ 1 คน" in texts(chat.text("Uteacher", "ปกติทุกคน"))
+    assert rows(session)["C000001"].health == "ok" and rows(session)["C000003"].health == "concern"

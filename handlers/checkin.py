@@ -14,7 +14,7 @@ from domain.attendance import (AFTERNOON, REFUSED, attendance_of, check_cards, m
 from domain.images import BadPhoto, open_photo
 from domain.qr_decode import decode_photo
 from domain.thai import hhmm
-from handlers.actors import bound_centre_id, is_recorder, work_centre
+from handlers.actors import bound_centre_id, is_recorder, staff_rows, work_centre
 from handlers.photos import offer_filing
 from models import Attendance, Centre, Child, PhotoScan
 
@@ -163,6 +163,9 @@ def scan_photo(ctx, purpose: str | None):
         return END  # a redelivered event: the photo was handled already
     centre = work_centre(ctx)
     if centre is None and ctx.chat_type == "group":
+        if staff_rows(ctx) and not bound_centre_id(ctx):
+            ctx.reply(text("กลุ่มนี้ยังไม่ได้เชื่อมกับศูนย์ค่ะ ขอรหัสโดยพิมพ์ \"เชื่อมกลุ่มผู้ปกครอง\" ในแชตส่วนตัวกับบอท "
+                           "แล้วพิมพ์รหัสในกลุ่มนี้ก่อนเช็คชื่อนะคะ"))
         return END  # a parent's photo in a group is chatter; only staff photos are read there
     ctx.loading()
     scan = PhotoScan(message_id=msg.id, chat_id=ctx.chat_id, line_user_id=ctx.user_id or "",

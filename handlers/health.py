@@ -16,6 +16,7 @@ from handlers.actors import bound_centre_id, is_recorder, work_centre
 from handlers.checkin import PAGE, child_label, tapped_child
 from models import Attendance, Centre, ChildGuardian, Guardian, LineUser
 
+SEND_HOME_TEXT = re.compile(r"^ส่ง(?:(?P<between>\S.*?)\s*กลับบ้าน|กลับบ้าน\s+(?P<after>\S.*))$")
 TEMPERATURE_TEXT = re.compile(
     r"^(?:น้อง)?(?P<name>\S+?)\s*(?:มีไข้|ไข้|อุณหภูมิ|วัดไข้(?:ได้)?)?\s*(?P<value>\d{2}(?:[.,]\d{1,2})?)\s*"
     r"(?:°\s?[cC]|[cC]|องศา(?:เซลเซียส)?)?$")
@@ -72,14 +73,25 @@ def register(router: Router) -> None:
         if child:
             save_temperature(ctx, child, work_centre(ctx), float(ctx.postback.get("t")))
 
+    @router.on(chat="user", text=SEND_HOME_TEXT, when=is_recorder)
+    def typed_send_home(ctx):
+        """'ส่งกลับบ้าน ภูผา' / 'ส่งภูผากลับบ้าน': confirm first (the guardians are told)."""
+        found = SEND_HOME_TEXT.match(ctx.text)
+        name = (found.group("after") or found.group("between") or "").strip()
+        matched, ambiguous, _ = match_names(ctx.session, work_centre(ctx).id, name)
+        if ambiguous or not matched:
+            options = ambiguous[0] if ambiguous else []
+            return ctx.reply(text("ส่งเด็กคนไหนกลับบ้านคะ" + ("" if options else f" (ไม่พบชื่อ \"{name}\")"), [
+                postback(f"{child_label(c)} {c.first_name}"[:20], "hc.home", c.display_name, c=c.id)
+                for c in options] or None))
+        confirm_send_home(ctx, matched[0])
+
     @router.on(chat="user", postback="hc.home", when=is_recorder)
     def tapped_send_home(ctx):
         """The teacher tapped ส่งกลับบ้าน: confirm first (the guardians are told)."""
         child = tapped_child(ctx)
         if child:
-            ctx.reply(text(f"ยืนยันส่ง {child.display_name} กลับบ้าน และแจ้งผู้ปกครองทาง LINE ไหมคะ",
-                           [postback("ยืนยัน ส่งกลับบ้าน", "hc.home_yes", "ยืนยัน ส่งกลับบ้าน", c=child.id),
-                            say("ยกเลิก")]))
+            confirm_send_home(ctx, child)
 
     @router.on(chat="user", postback="hc.home_yes", when=is_recorder)
     def confirmed_send_home(ctx):
@@ -98,6 +110,12 @@ def register(router: Router) -> None:
         ctx.reply(text(tell_guardians(ctx, child, row)))
 
     router.add_flow(health)
+
+
+def confirm_send_home(ctx, child) -> None:
+    """Ask before sending a child home (the guardians are told)."""
+    ctx.reply(text(f"ยืนยันส่ง {child.display_name} กลับบ้าน และแจ้งผู้ปกครองทาง LINE ไหมคะ",
+                   [postback("ยืนยัน ส่งกลับบ้าน", "hc.home_yes", "ยืนยัน ส่งกลับบ้าน", c=child.id), say("ยกเลิก")]))
 
 
 def save_temperature(ctx, child, centre: Centre, temp: float) -> None:

@@ -217,3 +217,9 @@ def test_names_then_maa_laew_is_understood_too(morning, chat, people, session):
     body = texts(chat.text("Uteacher", "น้องภูผา ข้าวหอม มาแล้วค่ะ"))
     assert "✅ ภูผา มาแล้ว" in body and "✅ ข้าวหอม มาแล้ว" in body
     assert set(arrivals(session)) == {"C000001", "C000002"}
+
+
+def test_cards_in_a_group_not_yet_bound_get_a_hint(morning, chat, people, rt, org, session):
+    chat.event("Gk1", "join", "Gk1")
+    body = texts(chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])]), group="Gk1"))
+    assert "ยังไม่ได้เชื่อมกับศูนย์" in body and arrivals(session) == {}

@@ -112,3 +112,14 @@ def test_typed_variants_of_temperature_and_all_normal(morning, chat, people, rt,
     check_in(chat, rt, org, "C000001")
     assert "ปกติ 1 คน" in texts(chat.text("Uteacher", "ปกติทุกคน"))
     assert rows(session)["C000001"].health == "ok" and rows(session)["C000003"].health == "concern"
+
+
+def test_typed_send_home_asks_to_confirm(morning, chat, people, rt, org, session):
+    check_in(chat, rt, org, "C000003")
+    replies = chat.text("Uteacher", "ส่งขิงกลับบ้าน")
+    assert "ยืนยันส่ง ขิง" in texts(replies)
+    assert "ยืนยันส่ง ขิง" in texts(chat.text("Uteacher", "ส่งกลับบ้าน ขิง"))
+    assert "ไม่พบชื่อ" in texts(chat.text("Uteacher", "ส่งกลับบ้าน ส้มโอ"))
+    assert len(quick_labels(chat.text("Uteacher", "ส่งกลับบ้าน ภูริ")[-1])) == 2
+    chat.tap(replies[-1], "ยืนยัน ส่งกลับบ้าน", "Uteacher")
+    assert rows(session)["C000003"].sent_home_at is not None

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh chromium
-exec .venv/bin/python -m pytest -q "$@"
+# two workers (2 cores), each with its own PostgreSQL database; pass -n 0 to run in one process
+exec .venv/bin/python -m pytest -q -n 2 "$@"

@@ -2,7 +2,8 @@
 
 Every test that takes `app` (or `chat`) runs twice: on SQLite and on PostgreSQL. PostgreSQL comes from
 TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test); without it the PostgreSQL half
-skips locally but fails under CI=true, where it must run.
+skips locally but fails under CI=true, where it must run. Under pytest-xdist each worker uses its own database
+beside it (test_gw0, test_gw1, …).
 """
 from __future__ import annotations
 
@@ -53,13 +54,28 @@ def _pg_available() -> bool:
         return False
 
 
+def _own_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database next to the given one (created on first use)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(sql("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}).scalar():
+            conn.execute(sql(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    return f"{base}/{own}"
+
+
 @pytest.fixture(scope="session")
 def pg_url():
     if not _pg_available():
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI but {PG_URL} is not reachable")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL} (set TEST_DATABASE_URL)")
-    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = _own_database(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.config import Config
 from bot.messages import text
-from domain import parent_news
+from bot import parent_news
 from domain.attendance import unshared_arrivals
 from domain.thai import WEEKDAYS, hhmm, thai_date
 from models import Attendance, Centre, Child, LineGroup

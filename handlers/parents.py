@@ -11,7 +11,7 @@ from bot.messages import say, text
 from bot.router import Router
 from domain.audit import audit
 from domain.health import describe
-from domain.parent_news import activity_messages, lunch_messages
+from bot.parent_news import activity_messages, lunch_messages
 from domain.thai import hhmm, thai_date
 from handlers.actors import bound_centre_id, guardian
 from models import Absence, Activity, Attendance, Centre, Child, ChildGuardian, Lunch

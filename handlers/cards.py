@@ -8,7 +8,7 @@ from bot.signed import signed_url
 from domain.attendance import match_names
 from domain.audit import audit
 from handlers.actors import is_recorder, work_centre
-from handlers.checkin import child_label, tapped_child
+from handlers.checkin import child_label, number, tapped_child
 
 
 def register(router: Router) -> None:
@@ -63,7 +63,7 @@ def register(router: Router) -> None:
         child = tapped_child(ctx)
         if child is None:
             return
-        if int(ctx.postback.get("v") or 0) != child.qr_version:
+        if number(ctx, "v") != child.qr_version:
             return ctx.reply(text(f"บัตรของ {child_label(child)} ถูกออกใหม่ไปแล้วค่ะ"))
         child.qr_version += 1
         audit(ctx.session, ctx.user_id, "card.reissue", child.code, at=ctx.now, version=child.qr_version)

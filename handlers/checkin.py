@@ -1,8 +1,8 @@
 """Morning check-in: photos of QR cards, the not-yet-arrived list, typed names, and check-out."""
 from __future__ import annotations
 
-import logging
 import re
+
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import ImageMessageContent
 from sqlalchemy import select
@@ -18,7 +18,6 @@ from handlers.actors import bound_centre_id, is_recorder, staff_rows, work_centr
 from handlers.photos import offer_filing
 from models import Attendance, Centre, Child, PhotoScan
 
-log = logging.getLogger("bot.checkin")
 PAGE = 10
 ARRIVED_TEXT = re.compile(r"^(?:มา(?:แล้ว)?\s+(?P<before>\S.*)|(?P<after>\S.*?)\s*มาแล้ว(?:ค่ะ|คะ|ครับ)?)$")
 PHOTO_ADVICE = ("ยังอ่านบัตร QR ในรูปไม่ได้ค่ะ ลองถ่ายใหม่แบบนี้นะคะ\n"
@@ -26,6 +25,12 @@ PHOTO_ADVICE = ("ยังอ่านบัตร QR ในรูปไม่�
                 "• ให้เห็นบัตรครบทุกมุม ไม่มีนิ้วบัง\n"
                 "• ที่สว่างพอ ไม่มีแสงสะท้อนบนบัตรเคลือบ\n"
                 "• ถือโทรศัพท์นิ่ง ๆ ให้ภาพชัด")
+
+
+def number(ctx, key: str) -> int:
+    """A whole number from the postback's data (0 when missing or not a number: buttons can be forged)."""
+    value = ctx.postback.get(key, "")
+    return int(value) if value.isdigit() else 0
 
 
 def child_label(child: Child) -> str:
@@ -95,7 +100,7 @@ def register(router: Router) -> None:
     @router.on(postback="ci.missing", when=is_recorder)
     def paged_missing(ctx):
         """A page of the not-yet-arrived list."""
-        ctx.reply(missing_message(ctx, work_centre(ctx), int(ctx.postback.get("p") or 0)))
+        ctx.reply(missing_message(ctx, work_centre(ctx), number(ctx, "p")))
 
     @router.on(postback="ci.arrive")
     def tapped_arrived(ctx):
@@ -107,7 +112,7 @@ def register(router: Router) -> None:
         row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "button", ctx.now,
                                       shared=bound_centre_id(ctx) == centre.id)
         lead = arrival_line(ctx, child, row, created)
-        ctx.reply(missing_message(ctx, centre, int(ctx.postback.get("p") or 0), lead=lead))
+        ctx.reply(missing_message(ctx, centre, number(ctx, "p"), lead=lead))
 
     @router.on(text=ARRIVED_TEXT, when=is_recorder)
     def typed_arrivals(ctx):
@@ -138,7 +143,7 @@ def register(router: Router) -> None:
 
 def tapped_child(ctx) -> Child | None:
     """The child named by a postback, if the sender records for that child's centre (else a refusal)."""
-    child = ctx.session.get(Child, int(ctx.postback.get("c") or 0))
+    child = ctx.session.get(Child, number(ctx, "c"))
     centre = work_centre(ctx)
     if child is None or centre is None or child.centre_id != centre.id:
         ctx.reply(text("ปุ่มนี้ใช้ได้เฉพาะครูของศูนย์ของเด็กคนนี้ค่ะ"))

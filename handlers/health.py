@@ -13,7 +13,7 @@ from domain.audit import audit
 from domain.health import CHECKLIST, FEVER_AT, LABEL, SEND_HOME_SUGGESTED, describe, parse_temperature
 from domain.thai import hhmm
 from handlers.actors import bound_centre_id, is_recorder, work_centre
-from handlers.checkin import PAGE, child_label, tapped_child
+from handlers.checkin import PAGE, child_label, number, tapped_child
 from models import Attendance, Centre, ChildGuardian, Guardian, LineUser
 
 SEND_HOME_TEXT = re.compile(r"^ส่ง(?:(?P<between>\S.*?)\s*กลับบ้าน|กลับบ้าน\s+(?P<after>\S.*))$")
@@ -70,8 +70,11 @@ def register(router: Router) -> None:
     def picked_temperature_child(ctx):
         """The teacher chose which child the typed temperature belongs to."""
         child = tapped_child(ctx)
-        if child:
-            save_temperature(ctx, child, work_centre(ctx), float(ctx.postback.get("t")))
+        temp = parse_temperature(ctx.postback.get("t", ""))
+        if child and temp is not None:
+            save_temperature(ctx, child, work_centre(ctx), temp)
+        elif child:
+            ctx.reply(text("อุณหภูมิไม่ถูกต้องค่ะ พิมพ์ชื่อตามด้วยอุณหภูมิ เช่น \"ภูผา 38.2\""))
 
     @router.on(chat="user", text=SEND_HOME_TEXT, when=is_recorder)
     def typed_send_home(ctx):
@@ -181,7 +184,7 @@ def asked_health(ctx):
 @health.state("pick", postback="hc.page")
 def paged_children(ctx):
     """Another page of today's children."""
-    return show_children(ctx, int(ctx.postback.get("p") or 0))
+    return show_children(ctx, number(ctx, "p"))
 
 
 def show_children(ctx, page: int):

@@ -223,3 +223,10 @@ def test_cards_in_a_group_not_yet_bound_get_a_hint(morning, chat, people, rt, or
     chat.event("Gk1", "join", "Gk1")
     body = texts(chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])]), group="Gk1"))
     assert "ยังไม่ได้เชื่อมกับศูนย์" in body and arrivals(session) == {}
+
+
+def test_forged_buttons_get_an_answer_and_change_nothing(morning, chat, people, org, session):
+    assert "เฉพาะครู" in texts(chat.postback("Uteacher", "a=ci.arrive&c=abc"))
+    assert "ยังไม่มา 4 คน" in texts(chat.postback("Uteacher", "a=ci.missing&p=-7"))
+    assert "ไม่ถูกต้อง" in texts(chat.postback("Uteacher", f"a=hc.temp&c={org['children']['C000001'].id}&t=x"))
+    assert arrivals(session) == {}

@@ -3,10 +3,17 @@ from __future__ import annotations
 
 from bot.messages import say, text
 from bot.router import Router
-from handlers.actors import ROLE_LABEL, guardian, is_registered, is_staff
+from handlers.actors import ROLE_LABEL, guardian, is_registered, is_staff, official
 
 CANCEL = r"^(ยกเลิก|cancel)$"
 HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
+
+
+def official_queries() -> list[str]:
+    """What officials can ask (the officials' module owns the list)."""
+    from handlers.officials import QUERIES
+
+    return [*QUERIES, "รายงาน"]
 
 
 def quick_for(ctx) -> list[dict]:
@@ -14,8 +21,10 @@ def quick_for(ctx) -> list[dict]:
     if not is_registered(ctx):
         return [say("วิธีลงทะเบียน"), say("ช่วยเหลือ")]
     if is_staff(ctx):
-        return [say("อาหารกลางวัน"), say("กิจกรรม"), say("รหัสผู้ปกครอง"), say("เชื่อมกลุ่มผู้ปกครอง"),
-                say("ช่วยเหลือ")]
+        return [say("เช็คชื่อ"), say("ยังไม่มา"), say("ตรวจสุขภาพ"), say("อาหารกลางวัน"), say("กิจกรรม"),
+                say("บัตร QR"), say("รหัสผู้ปกครอง"), say("เชื่อมกลุ่มผู้ปกครอง"), say("ช่วยเหลือ")]
+    if official(ctx):
+        return [say(q) for q in official_queries()] + [say("ช่วยเหลือ")]
     if guardian(ctx):
         return [say("ลูกมาถึงหรือยัง"), say("วันนี้กินอะไร"), say("กิจกรรมวันนี้"), say("ความยินยอมรูปภาพ"),
                 say("ช่วยเหลือ")]
@@ -54,11 +63,20 @@ def help_text(ctx) -> str:
     role = ROLE_LABEL.get(ctx.user.role, ctx.user.role)
     lines = [f"คุณลงทะเบียนเป็น{role}แล้วค่ะ"]
     if is_staff(ctx):
-        lines += ["• พิมพ์ \"อาหารกลางวัน\" แล้วส่งเมนูและรูปถาดอาหาร (หรือพิมพ์ \"เมนู ข้าวสวย, ...\")",
+        lines += ["• เช็คชื่อ: ถ่ายรูปบัตร QR ของเด็ก (หลายใบในรูปเดียวได้) ส่งมา หรือพิมพ์ \"ยังไม่มา\" แล้วแตะชื่อ "
+                  "หรือพิมพ์ \"มา ภูผา ข้าวหอม\"",
+                  "• ตรวจสุขภาพ: \"ปกติทุกคน\" หรือ \"ตรวจสุขภาพ\" เพื่อบันทึกอาการ, พิมพ์ \"ภูผา 38.2\" บันทึกไข้",
+                  "• \"บัตร QR\" ลิงก์พิมพ์บัตร, \"บัตร ภูผา\" บัตรรายคน, \"ออกบัตรใหม่ ภูผา\" เมื่อบัตรหาย",
+                  "• พิมพ์ \"อาหารกลางวัน\" แล้วส่งเมนูและรูปถาดอาหาร (หรือพิมพ์ \"เมนู ข้าวสวย, ...\")",
                   "• พิมพ์ \"กิจกรรม\" แล้วส่งรูปกิจกรรม (หลายรูปพร้อมกันได้) พร้อมคำบรรยาย",
                   "• ทำในกลุ่มผู้ปกครองได้เลย ผู้ปกครองจะเห็นทันทีโดยไม่เสียค่าข้อความ",
                   "• พิมพ์ \"รหัสผู้ปกครอง\" เพื่อขอรหัสให้ผู้ปกครองเชื่อมกับเด็ก",
                   "• พิมพ์ \"เชื่อมกลุ่มผู้ปกครอง\" เพื่อเชื่อมกลุ่ม LINE ของผู้ปกครองกับศูนย์"]
+        if ctx.user.role == "head":
+            lines.append("• หัวหน้าศูนย์: \"ภาพรวมวันนี้\", \"รายงาน\", \"ตั้งค่าศูนย์\" (เวลาตัดยอด เวลาส่งสรุป เช็คชื่อกลับบ้าน)")
+    elif official(ctx):
+        lines += ["• " + ", ".join(f"\"{q}\"" for q in official_queries()) + " — เฉพาะหน่วยงานในความรับผิดชอบ",
+                  "• แตะปุ่มในคำตอบเพื่อดูลึกลงไป อำเภอ → อปท. → ศูนย์"]
     elif guardian(ctx):
         lines += ["• \"ลูกมาถึงหรือยัง\" ดูการมาถึงและผลตรวจสุขภาพของบุตรหลาน",
                   "• \"วันนี้กินอะไร\" และ \"กิจกรรมวันนี้\" ดูอาหารกลางวันและรูปกิจกรรม",

@@ -85,3 +85,11 @@ def test_teacher_cannot_get_a_code_for_another_centres_child(chat, people):
 def test_parent_cannot_ask_for_parent_codes(chat, line, people):
     replies = chat.text("Uparent", "รหัสผู้ปกครอง ภูผา")
     assert "ไม่เข้าใจ" in texts(replies)
+
+
+def test_help_says_what_each_role_can_do(chat, people):
+    teacher = chat.text("Uteacher", "ช่วยเหลือ")
+    assert "ถ่ายรูปบัตร QR" in texts(teacher) and "เช็คชื่อ" in quick_labels(teacher[-1])
+    assert "ตั้งค่าศูนย์" in texts(chat.text("Uhead", "ช่วยเหลือ"))
+    official = chat.text("Ulao", "ช่วยเหลือ")
+    assert "ภาพรวมวันนี้" in texts(official) and "รายงาน" in quick_labels(official[-1])

@@ -40,4 +40,9 @@ def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     except (OSError, ValueError, SyntaxError):
         raise BadPhoto("ไฟล์รูปไม่สมบูรณ์ (อาจส่งไม่ครบ)") from None
     image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")  # screenshots and exported PNGs: transparent means paper (white), not black
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
     return image.convert("RGB") if image.mode != "RGB" else image

@@ -230,3 +230,15 @@ def test_forged_buttons_get_an_answer_and_change_nothing(morning, chat, people, 
     assert "ยังไม่มา 4 คน" in texts(chat.postback("Uteacher", "a=ci.missing&p=-7"))
     assert "ไม่ถูกต้อง" in texts(chat.postback("Uteacher", f"a=hc.temp&c={org['children']['C000001'].id}&t=x"))
     assert arrivals(session) == {}
+
+
+def test_a_transparent_png_of_a_code_is_read_on_white(morning, chat, people, rt, org, session):
+    import qrcode
+
+    modules = qrcode.make(payload(rt, org["children"]["C000004"]), box_size=8).get_image().convert("L")
+    png = Image.new("RGBA", modules.size, (0, 0, 0, 0))  # black modules on a fully transparent background
+    png.paste(Image.new("RGBA", modules.size, (0, 0, 0, 255)), mask=modules.point(lambda v: 255 if v < 128 else 0))
+    buf = io.BytesIO()
+    png.save(buf, "PNG")
+    assert "ใบเตย" in texts(chat.photo("Uteacher", buf.getvalue()))
+    assert set(arrivals(session)) == {"C000004"}

@@ -7,10 +7,9 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import outbox
+from bot import outbox, parent_news
 from bot.config import Config
 from bot.messages import text
-from bot import parent_news
 from domain.attendance import unshared_arrivals
 from domain.thai import WEEKDAYS, hhmm, thai_date
 from models import Attendance, Centre, Child, LineGroup
@@ -29,10 +28,10 @@ def windows(centre: Centre) -> list[time]:
     return sorted(set(found)) or [centre.cutoff]
 
 
-def bound_groups(session: Session) -> list[LineGroup]:
-    """Parent groups the bot is in and that are bound to a centre."""
-    return list(session.scalars(select(LineGroup).where(LineGroup.centre_id.is_not(None),
-                                                        LineGroup.left_at.is_(None))))
+def bound_groups(session: Session, centre_id: int | None = None) -> list[LineGroup]:
+    """Parent groups the bot is in and that are bound to a centre (to this centre, when given)."""
+    bound = LineGroup.centre_id.is_not(None) if centre_id is None else LineGroup.centre_id == centre_id
+    return list(session.scalars(select(LineGroup).where(bound, LineGroup.left_at.is_(None))))
 
 
 def arrivals_message(session: Session, centre: Centre, day: date, rows: list[Attendance], tz) -> dict:
@@ -45,14 +44,14 @@ def arrivals_message(session: Session, centre: Centre, day: date, rows: list[Att
     for row in rows:
         child = row.child
         late = " (มาสาย)" if row.late else ""
-        lines.append(f"• {child.nickname or child.first_name} {hhmm(row.arrived_at.astimezone(tz))}{late}")
+        lines.append(f"• {child.short_name} {hhmm(row.arrived_at.astimezone(tz))}{late}")
     return text("\n".join(lines))
 
 
 def rollup(session: Session, cfg: Config, centre: Centre, now: datetime, window: time) -> int:
     """Push what parents have not seen today (arrivals, then lunch and activities) as one push to each of the
     centre's parent groups; returns how many records it covered (0 = nothing sent)."""
-    groups = [g for g in bound_groups(session) if g.centre_id == centre.id]
+    groups = bound_groups(session, centre.id)
     day = now.date()
     rows = unshared_arrivals(session, centre.id, day)
     messages = [arrivals_message(session, centre, day, rows, now.tzinfo)] if rows else []

@@ -11,9 +11,9 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from bot.parent_news import DOMAINS, activity_messages
-from handlers.actors import is_recorder, work_centre
+from handlers.actors import is_recorder, shares_to_parents, work_centre
 from handlers.photos import (answer_saved, consent_reminder, drafted_media, filed_media, first_set_id,
-                             is_other_command, shares_to_parents, take_photo)
+                             is_other_command, take_photo)
 from models import Activity
 
 START = r"^(กิจกรรม|ส่งรูปกิจกรรม|บันทึกกิจกรรม|โพสต์กิจกรรม)$"

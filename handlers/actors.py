@@ -49,6 +49,11 @@ def bound_centre_id(ctx) -> int | None:
         LineGroup.group_id == ctx.chat_id, LineGroup.left_at.is_(None)))
 
 
+def shares_to_parents(ctx, centre_id: int) -> bool:
+    """Whether the bot's reply here is seen by the centre's parents (its bound group): then it is shared."""
+    return bound_centre_id(ctx) == centre_id
+
+
 def work_centre(ctx) -> Centre | None:
     """The centre a teacher or head is recording for: the bound group's centre (if she works there), else her own."""
     if ctx.chat_type == "group":

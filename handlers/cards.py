@@ -8,7 +8,7 @@ from bot.signed import signed_url
 from domain.attendance import match_names
 from domain.audit import audit
 from handlers.actors import is_recorder, work_centre
-from handlers.checkin import child_label, number, tapped_child
+from handlers.checkin import child_button, number, tapped_child
 
 
 def register(router: Router) -> None:
@@ -64,7 +64,7 @@ def register(router: Router) -> None:
         if child is None:
             return
         if number(ctx, "v") != child.qr_version:
-            return ctx.reply(text(f"บัตรของ {child_label(child)} ถูกออกใหม่ไปแล้วค่ะ"))
+            return ctx.reply(text(f"บัตรของ {child.short_name} ถูกออกใหม่ไปแล้วค่ะ"))
         child.qr_version += 1
         audit(ctx.session, ctx.user_id, "card.reissue", child.code, at=ctx.now, version=child.qr_version)
         send_card(ctx, child, f"ออกบัตรใหม่ให้ {child.display_name} แล้วค่ะ บัตรเดิมใช้เช็คชื่อไม่ได้แล้ว")
@@ -77,8 +77,7 @@ def one_child(ctx, words: str, action: str):
         return matched[0]
     if ambiguous:
         ctx.reply(text("มีเด็กชื่อนี้หลายคนค่ะ เลือกคนที่ต้องการ", [
-            postback(f"{child_label(c)} {c.first_name}"[:20], action, c.display_name, c=c.id)
-            for c in ambiguous[0][:13]]))
+            child_button(c, action, c.display_name) for c in ambiguous[0][:13]]))
     else:
         ctx.reply(text(f"ไม่พบเด็กชื่อ \"{words}\" ในศูนย์นี้ค่ะ"))
     return None

@@ -14,7 +14,7 @@ from domain.attendance import (AFTERNOON, REFUSED, attendance_of, check_cards, m
 from domain.images import BadPhoto, open_photo
 from domain.qr_decode import decode_photo
 from domain.thai import hhmm
-from handlers.actors import bound_centre_id, is_recorder, staff_rows, work_centre
+from handlers.actors import bound_centre_id, is_recorder, shares_to_parents, staff_rows, work_centre
 from handlers.photos import offer_filing
 from models import Attendance, Centre, Child, PhotoScan
 
@@ -33,15 +33,15 @@ def number(ctx, key: str) -> int:
     return int(value) if value.isdigit() else 0
 
 
-def child_label(child: Child) -> str:
-    """A short name for buttons and lists: the nickname, else the first name."""
-    return child.nickname or child.first_name
+def child_button(child: Child, action: str, display: str, **params) -> dict:
+    """A button for one of several children with the same name: nickname and first name tell them apart."""
+    return postback(f"{child.short_name} {child.first_name}", action, display, c=child.id, **params)
 
 
 def missing_quick(children: list[Child], page: int) -> list[dict]:
     """Quick replies: one page of not-yet-arrived children (tap = arrived), with paging."""
     start = page * PAGE
-    items = [postback(child_label(c), "ci.arrive", f"{child_label(c)} มาแล้ว", c=c.id, p=page)
+    items = [postback(c.short_name, "ci.arrive", f"{c.short_name} มาแล้ว", c=c.id, p=page)
              for c in children[start:start + PAGE]]
     if start > 0:
         items.insert(0, postback("◀ ก่อนหน้า", "ci.missing", "ก่อนหน้า", p=page - 1))
@@ -63,7 +63,7 @@ def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
         head = f"ยังไม่มา {len(waiting)} คน" + (f" (หน้า {page + 1}/{pages})" if pages > 1 else "")
         lines += [head] + [f"• {c.display_name}" for c in shown] + ["แตะชื่อเด็กที่มาแล้วเพื่อเช็คชื่อได้เลยค่ะ"]
     if on_leave:
-        lines.append("ลา: " + ", ".join(child_label(c) for c in on_leave))
+        lines.append("ลา: " + ", ".join(c.short_name for c in on_leave))
     return text("\n".join(lines), missing_quick(waiting, page) if waiting else None)
 
 
@@ -110,7 +110,7 @@ def register(router: Router) -> None:
             return
         centre = ctx.session.get(Centre, child.centre_id)
         row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "button", ctx.now,
-                                      shared=bound_centre_id(ctx) == centre.id)
+                                      shared=shares_to_parents(ctx, centre.id))
         lead = arrival_line(ctx, child, row, created)
         ctx.reply(missing_message(ctx, centre, number(ctx, "p"), lead=lead))
 
@@ -122,7 +122,7 @@ def register(router: Router) -> None:
         found = ARRIVED_TEXT.match(ctx.text)
         names = found.group("before") or found.group("after")
         matched, ambiguous, unknown = match_names(ctx.session, centre.id, names)
-        shared = bound_centre_id(ctx) == centre.id
+        shared = shares_to_parents(ctx, centre.id)
         lines = []
         for child in matched:
             row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "text", ctx.now, shared)
@@ -131,9 +131,8 @@ def register(router: Router) -> None:
             lines.append(f"❓ ไม่พบชื่อ \"{word}\" ในศูนย์นี้")
         quick = []
         for options in ambiguous:
-            lines.append(f"❓ ชื่อ \"{child_label(options[0])}\" มี {len(options)} คน กรุณาเลือกคนที่มา")
-            quick += [postback(f"{child_label(c)} {c.first_name}"[:20], "ci.arrive", f"{c.display_name} มาแล้ว", c=c.id)
-                      for c in options]
+            lines.append(f"❓ ชื่อ \"{options[0].short_name}\" มี {len(options)} คน กรุณาเลือกคนที่มา")
+            quick += [child_button(c, "ci.arrive", f"{c.display_name} มาแล้ว") for c in options]
         waiting, _ = not_arrived(ctx.session, centre.id, ctx.today)
         lines.append(f"ยังไม่มา {len(waiting)} คน" if waiting else "เด็กมาครบทุกคนแล้วค่ะ 🎉")
         ctx.reply(text("\n".join(lines), quick or after_checkin_quick(len(waiting))))
@@ -155,8 +154,8 @@ def arrival_line(ctx, child: Child, row: Attendance, created: bool) -> str:
     """'✅ ภูผา มาแล้ว 07:42' or 'ภูผา เช็คชื่อแล้วเมื่อ 07:42'."""
     at = hhmm(row.arrived_at.astimezone(ctx.now.tzinfo))
     if created:
-        return f"✅ {child_label(child)} มาแล้ว {at}" + (" (มาสาย)" if row.late else "")
-    return f"{child_label(child)} เช็คชื่อแล้วเมื่อ {at}"
+        return f"✅ {child.short_name} มาแล้ว {at}" + (" (มาสาย)" if row.late else "")
+    return f"{child.short_name} เช็คชื่อแล้วเมื่อ {at}"
 
 
 # --- photos ---------------------------------------------------------------------------------------------
@@ -164,8 +163,6 @@ def arrival_line(ctx, child: Child, row: Attendance, created: bool) -> str:
 def scan_photo(ctx, purpose: str | None):
     """Download, decode and record one photo; reply when its whole imageSet is in."""
     msg = ctx.message
-    if ctx.session.scalar(select(PhotoScan.id).where(PhotoScan.message_id == msg.id)):
-        return END  # a redelivered event: the photo was handled already
     centre = work_centre(ctx)
     if centre is None and ctx.chat_type == "group":
         if staff_rows(ctx) and not bound_centre_id(ctx):
@@ -211,7 +208,7 @@ def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str 
         return {"cards": len(found)}
     check = check_cards(ctx.session, [f.text for f in found], centre.id, ctx.rt.cfg.secret)
     outcome = {"new": [], "already": [], "out": [], "out_already": [], "refused": check.refused}
-    shared = bound_centre_id(ctx) == centre.id
+    shared = shares_to_parents(ctx, centre.id)
     today = attendance_of(ctx.session, [c.id for c in check.children], ctx.today)
     for child in check.children:
         row = today.get(child.id)
@@ -221,7 +218,7 @@ def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str 
             done = record_departure(row, ctx.user_id, "photo", ctx.now)
             outcome["out" if done else "out_already"].append(child.id)
         elif leaving:
-            outcome["refused"].append(("not_arrived", child_label(child)))
+            outcome["refused"].append(("not_arrived", child.short_name))
         else:
             row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "photo", ctx.now, shared)
             outcome["new" if created else "already"].append(child.id)
@@ -268,12 +265,12 @@ def scan_summary(session, now, centre: Centre, scans: list[PhotoScan]) -> dict:
         lines += [f"• {kids[i].display_name}" + (" (มาสาย)" if rows[i].late else "") for i in merged["new"]]
     if merged["already"]:
         lines.append("เช็คชื่อไปแล้วก่อนหน้านี้:")
-        lines += [f"• {child_label(kids[i])} เช็คชื่อแล้วเมื่อ {local(rows[i].arrived_at)}" for i in merged["already"]]
+        lines += [f"• {kids[i].short_name} เช็คชื่อแล้วเมื่อ {local(rows[i].arrived_at)}" for i in merged["already"]]
     if merged["out"]:
         lines.append(f"🏠 กลับบ้านแล้ว {len(merged['out'])} คน ({hhmm(now)})")
         lines += [f"• {kids[i].display_name}" for i in merged["out"]]
     if merged["out_already"]:
-        lines += [f"• {child_label(kids[i])} กลับบ้านไปแล้วเมื่อ {local(rows[i].left_at)}" for i in merged["out_already"]]
+        lines += [f"• {kids[i].short_name} กลับบ้านไปแล้วเมื่อ {local(rows[i].left_at)}" for i in merged["out_already"]]
     if merged["refused"]:
         lines.append(f"⚠️ บัตรที่ไม่รับ {len(merged['refused'])} ใบ:")
         lines += [f"• {REFUSED.get(reason, 'ยังไม่ได้เช็คชื่อเข้า')}: {label}" for reason, label in merged["refused"]]
@@ -329,11 +326,11 @@ def tapped_leaving(ctx):
     centre = ctx.session.get(Centre, child.centre_id)
     row = attendance_of(ctx.session, [child.id], ctx.today).get(child.id)
     if row is None:
-        lead = f"{child_label(child)} ยังไม่ได้เช็คชื่อเข้าวันนี้ค่ะ"
+        lead = f"{child.short_name} ยังไม่ได้เช็คชื่อเข้าวันนี้ค่ะ"
     elif record_departure(row, ctx.user_id, "button", ctx.now):
-        lead = f"🏠 {child_label(child)} กลับบ้านแล้ว {hhmm(ctx.now)}"
+        lead = f"🏠 {child.short_name} กลับบ้านแล้ว {hhmm(ctx.now)}"
     else:
-        lead = f"{child_label(child)} กลับบ้านไปแล้วเมื่อ {hhmm(row.left_at.astimezone(ctx.now.tzinfo))}"
+        lead = f"{child.short_name} กลับบ้านไปแล้วเมื่อ {hhmm(row.left_at.astimezone(ctx.now.tzinfo))}"
     ctx.reply(present_message(ctx, centre, lead))
     return "picking"
 
@@ -345,7 +342,7 @@ def present_message(ctx, centre: Centre, lead: str) -> dict:
     kids = sorted((r.child for r in rows), key=lambda c: (c.nickname, c.first_name))
     if not kids:
         return text(f"{lead}\nไม่มีเด็กที่ยังอยู่ที่ศูนย์แล้วค่ะ", [say("เสร็จ")])
-    quick = [postback(child_label(c), "co.leave", f"{child_label(c)} กลับบ้าน", c=c.id) for c in kids[:12]]
+    quick = [postback(c.short_name, "co.leave", f"{c.short_name} กลับบ้าน", c=c.id) for c in kids[:12]]
     body = f"{lead}\nยังอยู่ที่ศูนย์ {len(kids)} คน" + ("" if len(kids) <= 12 else " (แสดง 12 คนแรก)")
     return text(body, quick + [say("เสร็จ")])
 

@@ -31,7 +31,7 @@ def consent_status(ctx) -> dict:
         row = photo_consent(ctx.session, child.id)
         allowed = row is None or row.granted
         lines.append(f"• {name_of(child)}: {'อนุญาต' if allowed else 'ไม่อนุญาต'}ให้เผยแพร่รูป")
-        short = child.nickname or child.first_name  # labels are cut at 20 characters
+        short = child.short_name  # labels are cut at 20 characters
         buttons += [postback(f"อนุญาต {short}", "consent.photo", f"อนุญาตรูป {name_of(child)}", child=child.id, g=1),
                     postback(f"ไม่อนุญาต {short}", "consent.photo", f"ไม่อนุญาตรูป {name_of(child)}",
                              child=child.id, g=0)]

@@ -12,8 +12,8 @@ from domain.attendance import attendance_of, match_names, record_arrival
 from domain.audit import audit
 from domain.health import CHECKLIST, FEVER_AT, LABEL, SEND_HOME_SUGGESTED, describe, parse_temperature
 from domain.thai import hhmm
-from handlers.actors import bound_centre_id, is_recorder, work_centre
-from handlers.checkin import PAGE, child_label, number, tapped_child
+from handlers.actors import is_recorder, shares_to_parents, work_centre
+from handlers.checkin import PAGE, child_button, number, tapped_child
 from models import Attendance, Centre, ChildGuardian, Guardian, LineUser
 
 SEND_HOME_TEXT = re.compile(r"^ส่ง(?:(?P<between>\S.*?)\s*กลับบ้าน|กลับบ้าน\s+(?P<after>\S.*))$")
@@ -60,8 +60,7 @@ def register(router: Router) -> None:
         matched, ambiguous, _ = match_names(ctx.session, centre.id, name)
         if ambiguous:
             return ctx.reply(text(f"ชื่อ \"{name}\" มีหลายคนค่ะ เลือกคนที่วัดไข้", [
-                postback(f"{child_label(c)} {c.first_name}"[:20], "hc.temp", f"{c.display_name} {temp}",
-                         c=c.id, t=temp) for c in ambiguous[0]]))
+                child_button(c, "hc.temp", f"{c.display_name} {temp}", t=temp) for c in ambiguous[0]]))
         if not matched:
             return ctx.reply(text(f"ไม่พบชื่อ \"{name}\" ในศูนย์นี้ค่ะ"))
         save_temperature(ctx, matched[0], centre, temp)
@@ -85,8 +84,7 @@ def register(router: Router) -> None:
         if ambiguous or not matched:
             options = ambiguous[0] if ambiguous else []
             return ctx.reply(text("ส่งเด็กคนไหนกลับบ้านคะ" + ("" if options else f" (ไม่พบชื่อ \"{name}\")"), [
-                postback(f"{child_label(c)} {c.first_name}"[:20], "hc.home", c.display_name, c=c.id)
-                for c in options] or None))
+                child_button(c, "hc.home", c.display_name) for c in options] or None))
         confirm_send_home(ctx, matched[0])
 
     @router.on(chat="user", postback="hc.home", when=is_recorder)
@@ -104,9 +102,9 @@ def register(router: Router) -> None:
             return
         row = attendance_of(ctx.session, [child.id], ctx.today).get(child.id)
         if row is None:
-            return ctx.reply(text(f"{child_label(child)} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
+            return ctx.reply(text(f"{child.short_name} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
         if row.sent_home_at:
-            return ctx.reply(text(f"{child_label(child)} ถูกส่งกลับบ้านแล้วเมื่อ "
+            return ctx.reply(text(f"{child.short_name} ถูกส่งกลับบ้านแล้วเมื่อ "
                                   f"{hhmm(row.sent_home_at.astimezone(ctx.now.tzinfo))} ค่ะ"))
         row.sent_home_at = ctx.now.astimezone(timezone.utc)
         audit(ctx.session, ctx.user_id, "child.sent_home", child.code, at=ctx.now)
@@ -124,7 +122,7 @@ def confirm_send_home(ctx, child) -> None:
 def save_temperature(ctx, child, centre: Centre, temp: float) -> None:
     """Store a temperature; a fever marks a concern and offers sending the child home."""
     row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "text", ctx.now,
-                                  shared=bound_centre_id(ctx) == centre.id)
+                                  shared=shares_to_parents(ctx, centre.id))
     row.temperature = temp
     items = [i for i in row.health_items or [] if i.get("code") != "fever"]
     if temp >= FEVER_AT:
@@ -132,10 +130,10 @@ def save_temperature(ctx, child, centre: Centre, temp: float) -> None:
     row.health_items = items
     row.health = "concern" if items or row.health_note else "ok"
     row.health_by, row.health_at = ctx.user_id, ctx.now.astimezone(timezone.utc)
-    lead = f"✅ เช็คชื่อ {child_label(child)} แล้ว {hhmm(ctx.now)}\n" if created else ""
+    lead = f"✅ เช็คชื่อ {child.short_name} แล้ว {hhmm(ctx.now)}\n" if created else ""
     verdict = "⚠️ มีไข้" if temp >= FEVER_AT else "ปกติ"
     quick = [postback("ส่งกลับบ้าน", "hc.home", "ส่งกลับบ้าน", c=child.id)] if temp >= FEVER_AT else []
-    ctx.reply(text(f"{lead}บันทึกอุณหภูมิ {child_label(child)} {temp:.1f}°C ({verdict}) แล้วค่ะ",
+    ctx.reply(text(f"{lead}บันทึกอุณหภูมิ {child.short_name} {temp:.1f}°C ({verdict}) แล้วค่ะ",
                    quick + [postback("บันทึกอาการอื่น", "hc.child", "บันทึกอาการ", c=child.id)]))
 
 
@@ -156,7 +154,7 @@ def tell_guardians(ctx, child, row: Attendance) -> str:
             told.append(f"{link.relation or 'ผู้ปกครอง'} {guardian.name}")
         else:
             to_call.append(f"{link.relation or 'ผู้ปกครอง'} {guardian.name} โทร {guardian.phone or '-'}")
-    lines = [f"บันทึกส่ง {child_label(child)} กลับบ้านแล้วค่ะ {hhmm(ctx.now)}"]
+    lines = [f"บันทึกส่ง {child.short_name} กลับบ้านแล้วค่ะ {hhmm(ctx.now)}"]
     if told:
         lines.append("แจ้งทาง LINE แล้ว: " + ", ".join(told))
     if to_call:
@@ -196,11 +194,11 @@ def show_children(ctx, page: int):
     pending = sum(1 for r in rows if r.health is None)
     lines = [f"ตรวจสุขภาพวันนี้: ตรวจแล้ว {len(rows) - pending} จาก {len(rows)} คน",
              "แตะชื่อเด็กที่มีอาการ หรือ \"สุขภาพปกติทุกคน\" สำหรับคนที่เหลือ"]
-    lines += [f"⚠️ {child_label(r.child)}: {describe(r.health_items or [], r.temperature, r.health_note)}"
+    lines += [f"⚠️ {r.child.short_name}: {describe(r.health_items or [], r.temperature, r.health_note)}"
               for r in rows if r.health == "concern"]
     chunk = rows[page * PAGE:(page + 1) * PAGE]
     quick = [postback("สุขภาพปกติทุกคน", "hc.ok", "สุขภาพปกติทุกคน")] if pending else []
-    quick += [postback(child_label(r.child), "hc.child", f"บันทึกอาการ {child_label(r.child)}", c=r.child_id)
+    quick += [postback(r.child.short_name, "hc.child", f"บันทึกอาการ {r.child.short_name}", c=r.child_id)
               for r in chunk]
     if (page + 1) * PAGE < len(rows):
         quick.append(postback("ถัดไป ▶", "hc.page", "ถัดไป", p=page + 1))
@@ -216,9 +214,9 @@ def picked_child(ctx):
         return END
     row = attendance_of(ctx.session, [child.id], ctx.today).get(child.id)
     if row is None:
-        ctx.reply(text(f"{child_label(child)} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
+        ctx.reply(text(f"{child.short_name} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
         return END
-    ctx.save_draft(child=child.id, name=child_label(child), items=[i["code"] for i in row.health_items or []],
+    ctx.save_draft(child=child.id, name=child.short_name, items=[i["code"] for i in row.health_items or []],
                    temperature=row.temperature, note=row.health_note or "")
     return show_checklist(ctx)
 

@@ -16,8 +16,8 @@ from bot.storage import discard, storage_for
 from domain.allergens import dish_conflicts, parse_menu
 from domain.audit import audit
 from bot.parent_news import lunch_messages, photos_of
-from handlers.actors import is_recorder, work_centre
-from handlers.photos import (answer_saved, drafted_media, filed_media, is_other_command, shares_to_parents, take_photo)
+from handlers.actors import is_recorder, shares_to_parents, work_centre
+from handlers.photos import answer_saved, drafted_media, filed_media, is_other_command, take_photo
 from models import Child, Lunch
 
 START = r"^(อาหารกลางวัน|บันทึกอาหาร(กลางวัน)?|บันทึกเมนู|ส่งเมนู)$"

@@ -54,7 +54,7 @@ def register(router: Router) -> None:
             kids = q.children_health(ctx.session, scope.centre_ids[0])
             for child in kids:
                 audit(ctx.session, ctx.user_id, "view.child.health", child.code, at=ctx.now, centre=scope.unit.code)
-            lines = [f"• {c.nickname or c.first_name} {c.first_name} {c.last_name}"
+            lines = [f"• {c.short_name} {c.first_name} {c.last_name}"
                      + (f"\n  โรคประจำตัว: {c.chronic_conditions}" if c.chronic_conditions else "")
                      + (f"\n  แพ้: {c.allergies}" if c.allergies else "") for c in kids]
             body = "\n".join(lines) if lines else "ไม่มีเด็กที่มีโรคประจำตัวหรือแพ้อาหารค่ะ"
@@ -148,7 +148,7 @@ def alert_list_text(ctx, scope: Scope) -> str:
         return f"วันนี้ไม่มีการแจ้งเตือนที่{scope.unit.name}ค่ะ"
     lines = [f"การแจ้งเตือนวันนี้ · {scope.unit.name}"]
     for alert, child, acker in items:
-        who = f"น้อง{child.nickname or child.first_name}" if child else ""
+        who = f"น้อง{child.short_name}" if child else ""
         if child:
             audit(ctx.session, ctx.user_id, "view.child.alert", child.code, at=ctx.now, alert=alert.id)
         level = "ด่วน " if alert.level == "urgent" else ""

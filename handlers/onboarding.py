@@ -103,7 +103,7 @@ def link_parent(ctx, child_code: str) -> str:
         ctx.user.role, ctx.user.scope_code = "parent", child.code
     names = ctx.session.scalars(select(Child.nickname).join(ChildGuardian).where(
         ChildGuardian.guardian_id == person.id).order_by(Child.code)).all()
-    return (f"เชื่อมกับน้อง{child.nickname or child.first_name} เรียบร้อยค่ะ\n"
+    return (f"เชื่อมกับน้อง{child.short_name} เรียบร้อยค่ะ\n"
             f"บุตรหลานที่เชื่อมแล้ว: {', '.join(names)}")
 
 
@@ -154,7 +154,7 @@ def answer_parent_code(ctx, name: str):
     if not children:
         ctx.reply(text(f"ไม่พบเด็กชื่อ \"{like}\" ในศูนย์ของคุณค่ะ ลองพิมพ์ชื่อเล่นหรือชื่อจริงอีกครั้ง"))
         return "awaiting_name"
-    buttons = [postback(f"{c.nickname or c.first_name} {c.last_name}"[:20], "parent.code",
+    buttons = [postback(f"{c.short_name} {c.last_name}"[:20], "parent.code",
                         display=c.display_name[:300], child=c.code) for c in children[:13]]
     ctx.reply(text(f"มีเด็กชื่อ \"{like}\" {len(children)} คนค่ะ เลือกคนที่ต้องการ", buttons))
     return "awaiting_name"

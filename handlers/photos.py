@@ -11,15 +11,10 @@ from bot.messages import postback, text
 from bot.router import Router
 from bot.storage import store_photo, storage_for
 from domain.images import BadPhoto
-from handlers.actors import bound_centre_id, work_centre
+from handlers.actors import work_centre
 from models import Child, Consent, Media
 
 MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data
-
-
-def shares_to_parents(ctx, centre_id: int) -> bool:
-    """Whether the bot's reply here is seen by the centre's parents (its bound group): then it is shared."""
-    return bound_centre_id(ctx) == centre_id
 
 
 def is_other_command(ctx, flow) -> bool:

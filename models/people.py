@@ -42,6 +42,11 @@ class Child(Base):
     guardian_links: Mapped[list["ChildGuardian"]] = relationship(back_populates="child", cascade="all, delete-orphan")
 
     @property
+    def short_name(self) -> str:
+        """Name for buttons and lists: the nickname, else the first name."""
+        return self.nickname or self.first_name
+
+    @property
     def display_name(self) -> str:
         """Name as teachers say it: nickname first, then the full name."""
         full = f"{self.first_name} {self.last_name}"

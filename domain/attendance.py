@@ -44,9 +44,9 @@ def check_cards(session: Session, payloads: list[str], centre_id: int, secret: b
         elif child.centre_id != centre_id:
             result.refused.append(("other_centre", code))
         elif version != child.qr_version:
-            result.refused.append(("revoked", child.nickname or child.first_name))
+            result.refused.append(("revoked", child.short_name))
         elif not child.active:
-            result.refused.append(("inactive", child.nickname or child.first_name))
+            result.refused.append(("inactive", child.short_name))
         elif child not in result.children:
             result.children.append(child)
     return result
@@ -79,7 +79,6 @@ def record_arrival(session: Session, child: Child, centre: Centre, by: str, via:
     ).on_conflict_do_nothing(index_elements=["child_id", "day"]).returning(Attendance.id)
     new_id = session.execute(stmt).scalar()
     row = session.scalar(select(Attendance).where(Attendance.child_id == child.id, Attendance.day == now.date()))
-    session.refresh(row)
     return row, new_id is not None
 
 

@@ -50,6 +50,12 @@ class Centre(Base):
     cutoff: Mapped[time] = mapped_column(Time, default=time(9, 0))
     rollup_times: Mapped[str] = mapped_column(String(64), default="")  # "HH:MM,HH:MM"; empty = one roll-up at cutoff
     checkout_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalate_minutes: Mapped[int] = mapped_column(default=15)  # an unacknowledged alert goes to guardians and the LAO
+    van_grace_minutes: Mapped[int] = mapped_column(default=15)  # van arrival → every boarded child checked in
+    remind_checkin: Mapped[time] = mapped_column(Time, default=time(9, 30))
+    remind_lunch: Mapped[time] = mapped_column(Time, default=time(12, 30))
+    remind_activity: Mapped[time] = mapped_column(Time, default=time(15, 0))
+    digest_at: Mapped[time] = mapped_column(Time, default=time(15, 30))
     lao: Mapped[Lao] = relationship()
     classrooms: Mapped[list["Classroom"]] = relationship(back_populates="centre")
 

@@ -87,6 +87,7 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(200))
     line_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    van_code: Mapped[str] = mapped_column(String(32), default="")  # a driver's van (asked once when the centre has several)
     centre: Mapped[Centre] = relationship()
 
 

@@ -121,6 +121,7 @@ class Media(Base):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     lunch_id: Mapped[int | None] = mapped_column(ForeignKey("lunches.id", ondelete="SET NULL"), index=True)
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"), index=True)
+    van_trip_id: Mapped[int | None] = mapped_column(ForeignKey("van_trips.id", ondelete="SET NULL"), index=True)
     message_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(32), default="image/jpeg")
     size: Mapped[int] = mapped_column(default=0)
@@ -166,10 +167,60 @@ class Alert(Base):
     level: Mapped[str] = mapped_column(String(8), default="alert")  # alert | urgent
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    van_code: Mapped[str] = mapped_column(String(32), default="")  # van alerts: which van
     day: Mapped[date] = mapped_column(Date)
+    detail: Mapped[str] = mapped_column(Text, default="")  # what the alert says beyond the child's name (Thai)
+    sends: Mapped[int] = mapped_column(default=0)  # how many times it went to the teacher and head
+    last_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     raised_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     resolution: Mapped[str] = mapped_column(String(32), default="")  # arrived | absent | guardian_contacted
     steps: Mapped[list] = mapped_column(JsonType, default=list)
+
+
+class Closure(Base):
+    """A day a centre is closed (set by its head in chat): nobody is expected, no reminders."""
+
+    __tablename__ = "closures"
+    __table_args__ = (UniqueConstraint("centre_id", "day"), Index("ix_closures_day", "day"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class VanTrip(Base):
+    """One van's trip of a day: the morning run to the centre (or the afternoon run home), and its end."""
+
+    __tablename__ = "van_trips"
+    __table_args__ = (UniqueConstraint("centre_id", "van_code", "day", "leg"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    van_code: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    leg: Mapped[str] = mapped_column(String(16), default="morning")  # morning | afternoon
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_by: Mapped[str] = mapped_column(String(64))
+    arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the van reached the centre
+    arrived_by: Mapped[str | None] = mapped_column(String(64))
+    empty_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the driver confirmed nobody is left inside
+    empty_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class VanBoarding(Base):
+    """A child who got on a van trip, when and how it was recorded."""
+
+    __tablename__ = "van_boardings"
+    __table_args__ = (UniqueConstraint("trip_id", "child_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("van_trips.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    boarded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    boarded_by: Mapped[str] = mapped_column(String(64))
+    via: Mapped[str] = mapped_column(String(16))  # photo | button | text
+    trip: Mapped[VanTrip] = relationship()
+    child: Mapped[Child] = relationship()

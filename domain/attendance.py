@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import upsert_insert
+from domain.alerts import settle_child
 from domain.qr import PREFIX, verify_qr
 from domain.expected import arrived_clause, on_leave_clause
 from models import Attendance, Centre, Child
@@ -79,6 +80,8 @@ def record_arrival(session: Session, child: Child, centre: Centre, by: str, via:
     ).on_conflict_do_nothing(index_elements=["child_id", "day"]).returning(Attendance.id)
     new_id = session.execute(stmt).scalar()
     row = session.scalar(select(Attendance).where(Attendance.child_id == child.id, Attendance.day == now.date()))
+    if new_id is not None:
+        settle_child(session, child.id, now.date(), by, "arrived", now)
     return row, new_id is not None
 
 

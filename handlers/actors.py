@@ -41,6 +41,11 @@ def is_staff(ctx) -> bool:
     return any(s.role in ("teacher", "head") for s in staff_rows(ctx))
 
 
+def driver_row(ctx) -> Staff | None:
+    """The sender's active van-driver record, if any."""
+    return next((s for s in staff_rows(ctx) if s.role == "driver"), None)
+
+
 def bound_centre_id(ctx) -> int | None:
     """In a group: the centre this group is bound to (None when unbound or in 1:1)."""
     if ctx.chat_type != "group":

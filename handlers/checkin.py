@@ -38,16 +38,21 @@ def child_button(child: Child, action: str, display: str, **params) -> dict:
     return postback(f"{child.short_name} {child.first_name}", action, display, c=child.id, **params)
 
 
-def missing_quick(children: list[Child], page: int) -> list[dict]:
-    """Quick replies: one page of not-yet-arrived children (tap = arrived), with paging."""
+def paged_names(children: list[Child], page: int, tap: str, turn: str, said: str) -> list[dict]:
+    """Quick replies: one page of tappable names (postback `tap`, bubble "<name> <said>"), with paging (`turn`)."""
     start = page * PAGE
-    items = [postback(c.short_name, "ci.arrive", f"{c.short_name} มาแล้ว", c=c.id, p=page)
+    items = [postback(c.short_name, tap, f"{c.short_name} {said}", c=c.id, p=page)
              for c in children[start:start + PAGE]]
     if start > 0:
-        items.insert(0, postback("◀ ก่อนหน้า", "ci.missing", "ก่อนหน้า", p=page - 1))
+        items.insert(0, postback("◀ ก่อนหน้า", turn, "ก่อนหน้า", p=page - 1))
     if start + PAGE < len(children):
-        items.append(postback("ถัดไป ▶", "ci.missing", "ถัดไป", p=page + 1))
+        items.append(postback("ถัดไป ▶", turn, "ถัดไป", p=page + 1))
     return items
+
+
+def missing_quick(children: list[Child], page: int) -> list[dict]:
+    """Quick replies: one page of not-yet-arrived children (tap = arrived), with paging."""
+    return paged_names(children, page, "ci.arrive", "ci.missing", "มาแล้ว")
 
 
 def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
@@ -195,18 +200,12 @@ def scan_photo(ctx, purpose: str | None):
 
 def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str | None) -> dict:
     """The outcome of one photo: children checked in/out now, already done, codes refused, or why unreadable."""
-    try:
-        image = open_photo(ctx.content(scan.message_id))
-    except BadPhoto as bad:
-        return {"bad": bad.reason}
-    except ApiException:
-        return {"bad": "ดาวน์โหลดรูปไม่ได้ (รูปอาจหมดอายุแล้ว) กรุณาส่งใหม่"}
-    found = decode_photo(image)
-    if not found:
-        return {"none": True}
+    found = photo_codes(ctx, scan.message_id)
+    if isinstance(found, dict):
+        return found
     if centre is None:
         return {"cards": len(found)}
-    check = check_cards(ctx.session, [f.text for f in found], centre.id, ctx.rt.cfg.secret)
+    check = check_cards(ctx.session, found, centre.id, ctx.rt.cfg.secret)
     outcome = {"new": [], "already": [], "out": [], "out_already": [], "refused": check.refused}
     shared = shares_to_parents(ctx, centre.id)
     today = attendance_of(ctx.session, [c.id for c in check.children], ctx.today)
@@ -223,6 +222,18 @@ def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str 
             row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "photo", ctx.now, shared)
             outcome["new" if created else "already"].append(child.id)
     return outcome
+
+
+def photo_codes(ctx, message_id: str) -> list[str] | dict:
+    """The QR texts in a sent photo, or the outcome that says why there are none ({"bad": reason} / {"none": True})."""
+    try:
+        image = open_photo(ctx.content(message_id))
+    except BadPhoto as bad:
+        return {"bad": bad.reason}
+    except ApiException:
+        return {"bad": "ดาวน์โหลดรูปไม่ได้ (รูปอาจหมดอายุแล้ว) กรุณาส่งใหม่"}
+    found = decode_photo(image)
+    return [f.text for f in found] if found else {"none": True}
 
 
 def set_members(ctx, scan: PhotoScan) -> list[PhotoScan] | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.messages import say, text
 from bot.router import Router
-from handlers.actors import ROLE_LABEL, guardian, is_registered, is_staff, official
+from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official
 
 CANCEL = r"^(ยกเลิก|cancel)$"
 HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
@@ -23,6 +23,8 @@ def quick_for(ctx) -> list[dict]:
     if is_staff(ctx):
         return [say("เช็คชื่อ"), say("ยังไม่มา"), say("ตรวจสุขภาพ"), say("อาหารกลางวัน"), say("กิจกรรม"),
                 say("บัตร QR"), say("รหัสผู้ปกครอง"), say("เชื่อมกลุ่มผู้ปกครอง"), say("ช่วยเหลือ")]
+    if driver_row(ctx):
+        return [say("ขึ้นรถ"), say("ถึงศูนย์แล้ว"), say("รถว่างแล้ว"), say("เปลี่ยนรถ"), say("ช่วยเหลือ")]
     if official(ctx):
         return [say(q) for q in official_queries()] + [say("ช่วยเหลือ")]
     if guardian(ctx):
@@ -74,6 +76,12 @@ def help_text(ctx) -> str:
                   "• พิมพ์ \"เชื่อมกลุ่มผู้ปกครอง\" เพื่อเชื่อมกลุ่ม LINE ของผู้ปกครองกับศูนย์"]
         if ctx.user.role == "head":
             lines.append("• หัวหน้าศูนย์: \"ภาพรวมวันนี้\", \"รายงาน\", \"ตั้งค่าศูนย์\" (เวลาตัดยอด เวลาส่งสรุป เช็คชื่อกลับบ้าน)")
+    elif driver_row(ctx):
+        lines += ["• ออกรถ: แตะ \"ขึ้นรถ\" แล้วแตะชื่อเด็กที่ขึ้นรถ หรือถ่ายรูปบัตร QR ของเด็กส่งมา",
+                  "• ถึงศูนย์: แตะ \"ถึงศูนย์แล้ว\" ครูต้องเช็คชื่อเด็กทุกคนที่ขึ้นรถภายในเวลาที่ศูนย์กำหนด",
+                  "• ส่งเด็กลงครบ: ตรวจทุกที่นั่ง แล้วแตะ \"รถว่างแล้ว\" (ส่งรูปในรถได้ ไม่บังคับ) "
+                  "ถ้าไม่ยืนยัน ระบบจะแจ้งเตือนด่วนถึงครูและหัวหน้าศูนย์",
+                  "• \"เปลี่ยนรถ\" เมื่อขับรถคันอื่น"]
     elif official(ctx):
         lines += ["• " + ", ".join(f"\"{q}\"" for q in official_queries()) + " — เฉพาะหน่วยงานในความรับผิดชอบ",
                   "• แตะปุ่มในคำตอบเพื่อดูลึกลงไป อำเภอ → อปท. → ศูนย์"]

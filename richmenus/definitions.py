@@ -34,7 +34,8 @@ MENUS = {
         {"key": "centre", "title": "งานหัวหน้าศูนย์", "buttons": [
             ("ภาพรวมวันนี้", "chart"), ("รายงาน", "report"), ("ตั้งค่าศูนย์", "gear"), *CENTRE_TOOLS]}]},
     "driver": {"theme": "driver", "chat_bar": "เมนูคนขับรถ", "tabs": [
-        {"key": "", "title": "", "buttons": [("ขึ้นรถ", "van"), ("รถว่างแล้ว", "van_empty"), (HELP, "help")]}]},
+        {"key": "", "title": "", "buttons": [("ขึ้นรถ", "van"), ("ถึงศูนย์แล้ว", "home"), ("รถว่างแล้ว", "van_empty"),
+                                             (HELP, "help")]}]},
     "parent": {"theme": "parent", "chat_bar": "เมนูผู้ปกครอง", "tabs": [
         {"key": "", "title": "", "buttons": [
             ("ลูกมาถึงหรือยัง", "check", "ลูกมาถึง\nหรือยัง"), ("วันนี้กินอะไร", "lunch"),

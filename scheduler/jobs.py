@@ -86,7 +86,8 @@ def purge_media(session: Session, storage: Storage, now: datetime, days: int) ->
     """Delete photo files older than `days` (and unfiled ones after a day); their rows keep purged_at."""
     stale = select(Media).where(Media.purged_at.is_(None), or_(
         Media.created_at < now - timedelta(days=days),
-        and_(Media.lunch_id.is_(None), Media.activity_id.is_(None), Media.created_at < now - UNFILED_KEEP)))
+        and_(Media.lunch_id.is_(None), Media.activity_id.is_(None), Media.van_trip_id.is_(None),
+             Media.created_at < now - UNFILED_KEEP)))
     gone = 0
     for media in session.scalars(stale):
         discard(storage, media, now)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "demo-data"
 SIM_PORT, WEB_PORT = 8000, 5000
 SIM = f"http://127.0.0.1:{SIM_PORT}"
-TEACHER, HEAD, PARENT, LAO, NEWCOMER = (f"U{n:032x}" for n in range(1, 6))
+TEACHER, HEAD, PARENT, LAO, NEWCOMER, DRIVER = (f"U{n:032x}" for n in range(1, 7))
 GROUP = f"C{1:032x}"
 
 
@@ -31,6 +31,7 @@ def personas(centre_name: str) -> dict:
         {"id": HEAD, "name": "ครูวิไล หัวหน้าศูนย์", "role_hint": "หัวหน้าศูนย์ (head) K0001"},
         {"id": PARENT, "name": "แม่ของน้องคนแรก", "role_hint": "ผู้ปกครอง (parent)"},
         {"id": LAO, "name": "ปลัด อบต.", "role_hint": "ผู้บริหาร อปท. (lao) L001"},
+        {"id": DRIVER, "name": "ลุงสมชาย คนขับรถ", "role_hint": "พนักงานขับรถ (driver) K0001"},
         {"id": NEWCOMER, "name": "ผู้ใช้ใหม่", "role_hint": "ยังไม่ลงทะเบียน — ลองพิมพ์รหัสเชิญ", "following": False}],
         "groups": [{"id": GROUP, "name": f"ผู้ปกครอง {centre_name}", "members": [TEACHER, HEAD, PARENT],
                     "extra_members": 20}]}
@@ -82,7 +83,8 @@ def code_in(message: str) -> str:
 def onboard(env: dict) -> str:
     """Register the demo people the way real ones do; returns a spare teacher invite for the newcomer."""
     seq = 0
-    for user, role, scope in [(TEACHER, "teacher", "K0001"), (HEAD, "head", "K0001"), (LAO, "lao", "L001")]:
+    for user, role, scope in [(TEACHER, "teacher", "K0001"), (HEAD, "head", "K0001"), (LAO, "lao", "L001"),
+                              (DRIVER, "driver", "K0001")]:
         code = flask("invite", "create", "--role", role, "--scope", scope, env=env).strip().splitlines()[-1]
         act(action="text", user=user, text=code)
         _, seq = last_bot_text(user, seq)
@@ -147,7 +149,7 @@ def main() -> None:
         spare = onboard(env)
         photos = card_photos(env)
         print(f"\n  Smart Kids demo is running.\n  Open the LINE simulator: {SIM}/\n"
-              f"  Registered: a teacher, a head, a parent, an LAO official, and the centre's parent group.\n"
+              f"  Registered: a teacher, a head, a parent, an LAO official, a van driver and the parent group.\n"
               f"  'ผู้ใช้ใหม่' is not registered: follow, then type the invite code {spare}\n"
               f"  Check-in: as the teacher, send a photo from {photos}/ (printable cards: {DATA}/cards-K0001.pdf)\n"
               f"  Stop with Ctrl-C.\n", flush=True)

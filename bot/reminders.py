@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.messages import say, text
 from domain.thai import thai_date
-from models import Activity, Attendance, Centre, Lunch, Staff
+from models import Activity, Attendance, Centre, Child, Lunch, Staff
 
 CATCH_UP = timedelta(minutes=90)  # a clock that was down longer than this skips the reminder (it would be stale)
 KINDS = {  # kind → (the centre's time setting, what proves it was recorded, what the teacher is told, next move)
@@ -21,6 +21,8 @@ KINDS = {  # kind → (the centre's time setting, what proves it was recorded, w
 
 def due(session: Session, centre: Centre, now: datetime) -> list[str]:
     """The reminder kinds whose time has come (within the catch-up window) and whose record is still missing."""
+    if not session.scalar(select(exists().where(Child.centre_id == centre.id, Child.active))):
+        return []
     found = []
     for kind, (setting, model, _, _) in KINDS.items():
         at = datetime.combine(now.date(), getattr(centre, setting), now.tzinfo)

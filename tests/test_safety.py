@@ -1,0 +1,256 @@
+"""The safety loop: cutoff alerts, acknowledgement buttons, urgent repeats, escalation, and the clock's idempotence."""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time, timezone
+
+import pytest
+from sqlalchemy import select
+
+from domain.absences import record_absence
+from domain.qr import qr_payload
+from models import Alert, Attendance, Centre, Child, Lunch, VanBoarding, VanTrip
+from scheduler import jobs
+from tests.conftest import at_local, link_parent, texts
+from tests.photos import card_photo
+
+
+def run_clock(rt):
+    """One tick of the safety job, then deliver what it queued."""
+    sent = jobs.safety_checks(rt, rt.now())
+    jobs.sweep_outbox(rt, rt.now())
+    return sent
+
+
+def actions_of(message: dict) -> list[dict]:
+    """Every button action in a flex carousel (bubble footers) and its quick replies."""
+    found = []
+    if message.get("type") == "flex":
+        for card in message["contents"]["contents"]:
+            found += [b["action"] for b in card.get("footer", {}).get("contents", [])]
+    found += [i["action"] for i in message.get("quickReply", {}).get("items", [])]
+    return found
+
+
+def press(chat, message: dict, label: str, user: str, nth: int = 0) -> list[dict]:
+    """Tap the `nth` button labelled `label` in a bot message."""
+    action = [a for a in actions_of(message) if a["label"] == label][nth]
+    if action["type"] == "postback":
+        return chat.postback(user, action["data"])
+    return chat.text(user, action["text"])
+
+
+def alerts(session, **where) -> list[Alert]:
+    session.expire_all()
+    return list(session.scalars(select(Alert).filter_by(**where).order_by(Alert.id)))
+
+
+def checkin(chat, rt, org, *codes, user="Uteacher"):
+    payloads = [qr_payload(org["children"][c].code, org["children"][c].qr_version, rt.cfg.secret) for c in codes]
+    return chat.photo(user, card_photo(payloads))
+
+
+@pytest.fixture
+def monday(clock, org, session):
+    """07:30 on a Monday; K0002's only child has left the roster, so K0001's teachers are the ones alerted."""
+    at_local(clock, "07:30")
+    session.get(Child, org["children"]["C000005"].id).active = False
+    session.commit()
+
+
+def alert_pushes(line, user: str) -> list[dict]:
+    return [m for m in line.bot_messages(user) if m["type"] == "flex" and "แจ้งเตือน" in m["altText"]]
+
+
+def escalations(line, user: str) -> list[dict]:
+    return [m for m in line.bot_messages(user) if "แจ้งเตือนส่งต่อ" in m.get("text", "")]
+
+
+def test_missing_children_are_alerted_once_at_the_cutoff(monday, chat, people, rt, org, clock, line, session):
+    checkin(chat, rt, org, "C000001", "C000002")
+    at_local(clock, "08:59")
+    assert run_clock(rt) == 0
+    at_local(clock, "09:00")
+    assert run_clock(rt) == 2
+    assert run_clock(rt) == 0  # the next tick (or a second clock) sends nothing again
+    for user in ("Uteacher", "Uhead"):
+        pushed = line.bot_messages(user)[-1]
+        assert pushed["type"] == "flex" and "ขิง" in pushed["altText"] and "ใบเตย" in pushed["altText"]
+        assert [a["label"] for a in actions_of(pushed)].count("มาแล้ว") == 2
+    assert "ภูผา" not in line.bot_messages("Uteacher")[-1]["altText"]
+    assert not alert_pushes(line, "Uteacher2")
+    rows = alerts(session, centre_id=org["centres"]["K0001"].id)
+    assert [(a.kind, a.level, a.sends) for a in rows] == [("missing", "alert", 1)] * 2
+    assert [s["step"] for s in rows[0].steps] == ["raised", "sent"]
+
+
+def test_arrived_button_checks_the_child_in_and_the_head_sees_it_was_handled(monday, chat, people, rt, org, clock,
+                                                                             line, session):
+    at_local(clock, "09:00")
+    run_clock(rt)
+    card = line.bot_messages("Uteacher")[-1]
+    reply = press(chat, card, "มาแล้ว", "Uteacher", nth=2)  # the third child card (sorted by code: ภูผา, ข้าวหอม, ขิง)
+    assert "มาถึงศูนย์แล้ว" in texts(reply) and "ยังมีแจ้งเตือนที่ค้างอีก 3 รายการ" in texts(reply)
+    kid = org["children"]["C000003"]
+    row = session.scalar(select(Attendance).where(Attendance.child_id == kid.id))
+    assert row.arrived_via == "alert"
+    alert = alerts(session, child_id=kid.id)[0]
+    assert alert.resolution == "arrived" and alert.acknowledged_by == "Uteacher"
+    again = press(chat, line.bot_messages("Uhead")[-1], "มาแล้ว", "Uhead", nth=2)
+    assert "โดย ครูสมศรี" in texts(again)
+    assert alerts(session, child_id=kid.id)[0].steps[-1]["by"] == "Uteacher"
+
+
+def test_leave_and_contacted_buttons_settle_alerts_and_stop_escalation(monday, chat, people, rt, org, clock, line,
+                                                                      session):
+    checkin(chat, rt, org, "C000001", "C000002")
+    at_local(clock, "09:00")
+    run_clock(rt)
+    card = line.bot_messages("Uteacher")[-1]
+    asked = press(chat, card, "ลา", "Uteacher", nth=0)
+    chosen = chat.tap(asked[-1], "ลาป่วย", "Uteacher")
+    assert "ลาป่วยวันนี้" in texts(chosen)
+    press(chat, card, "ติดต่อผู้ปกครองแล้ว", "Uteacher", nth=1)
+    at_local(clock, "09:30")
+    run_clock(rt)
+    rows = alerts(session)
+    assert {a.resolution for a in rows} == {"sick", "contacted"}
+    assert all(a.escalated_at is None for a in rows)
+    assert not escalations(line, "Ulao")
+
+
+def test_unacknowledged_alerts_escalate_to_guardians_and_the_lao_once(monday, chat, people, rt, org, clock, line,
+                                                                     session):
+    link_parent(chat, "Uparent", "ภูผา")
+    at_local(clock, "09:00")
+    run_clock(rt)
+    at_local(clock, "09:14")
+    run_clock(rt)
+    assert not alerts(session)[0].escalated_at
+    before = len(line.bot_messages("Uparent"))
+    at_local(clock, "09:15")
+    run_clock(rt)
+    run_clock(rt)
+    to_parent = line.bot_messages("Uparent")[before:]
+    assert len(to_parent) == 1 and "ภูผา" in to_parent[0]["text"] and "ยังไม่มาถึงศูนย์" in to_parent[0]["text"]
+    to_lao = escalations(line, "Ulao")
+    assert len(to_lao) == 1 and "ไม่มีผู้รับทราบภายใน 15 นาที" in to_lao[0]["text"] and "ใบเตย" in to_lao[0]["text"]
+    khao_hom = alerts(session, child_id=org["children"]["C000002"].id)[0]
+    assert khao_hom.steps[-1]["step"] == "escalated" and khao_hom.steps[-1]["officials"] == 1
+
+
+def test_reported_absence_and_late_notice_are_not_alerted_early(monday, chat, people, rt, org, clock, line,
+                                                               session):
+    kids = org["children"]
+    with rt.sessions() as s:
+        record_absence(s, s.get(Child, kids["C000003"].id), "sick", date(2026, 11, 23), date(2026, 11, 24),
+                       by="Uparent", now=rt.now())
+        record_absence(s, s.get(Child, kids["C000004"].id), "late", date(2026, 11, 23), date(2026, 11, 23),
+                       by="Uparent", now=rt.now(), late_until=time(10, 0))
+        s.commit()
+    checkin(chat, rt, org, "C000001", "C000002")
+    at_local(clock, "09:00")
+    assert run_clock(rt) == 0
+    at_local(clock, "09:59")
+    assert run_clock(rt) == 0
+    at_local(clock, "10:00")
+    assert run_clock(rt) == 1
+    assert "แจ้งว่าจะมาสายถึง 10:00" in str(line.bot_messages("Uteacher")[-1])
+    assert [a.child_id for a in alerts(session)] == [kids["C000004"].id]
+
+
+def test_a_holiday_or_weekend_raises_nothing(chat, people, rt, org, clock, line, session):
+    for day in ("2026-12-10", "2026-11-28"):  # Constitution Day (Thursday); a Saturday
+        at_local(clock, "09:30", day=day)
+        assert run_clock(rt) == 0
+        assert jobs.teacher_reminders(rt, rt.now()) == 0
+    assert not alerts(session)
+
+
+def board(session, centre_code: str, child_code: str, van: str, at: datetime) -> None:
+    centre = session.scalar(select(Centre).where(Centre.code == centre_code))
+    child = session.scalar(select(Child).where(Child.code == child_code))
+    trip = session.scalar(select(VanTrip).where(VanTrip.centre_id == centre.id, VanTrip.van_code == van,
+                                                VanTrip.day == at.date()))
+    if trip is None:
+        trip = VanTrip(centre_id=centre.id, van_code=van, day=at.date(), leg="morning", started_at=at,
+                       started_by="Udriver")
+        session.add(trip)
+        session.flush()
+    session.add(VanBoarding(trip_id=trip.id, child_id=child.id, boarded_at=at, boarded_by="Udriver", via="button"))
+    session.commit()
+
+
+def test_a_boarded_child_not_checked_in_is_urgent_and_repeats_until_acknowledged(monday, chat, people, rt, org,
+                                                                                 clock, line, session):
+    board(session, "K0001", "C000001", "VAN1", rt.now())
+    checkin(chat, rt, org, "C000002", "C000003", "C000004")
+    at_local(clock, "09:00")
+    assert run_clock(rt) == 1
+    first = line.bot_messages("Uhead")[-1]
+    assert "ด่วน" in first["altText"] and "ขึ้นรถ VAN1 เวลา 07:30" in str(first)
+    at_local(clock, "09:04")
+    assert run_clock(rt) == 0
+    at_local(clock, "09:05")
+    assert run_clock(rt) == 1  # repeated: still nobody acknowledged
+    assert "ยังไม่มีผู้รับทราบ" in str(line.bot_messages("Uteacher")[-1])
+    press(chat, line.bot_messages("Uteacher")[-1], "มาแล้ว", "Uteacher")
+    at_local(clock, "09:10")
+    assert run_clock(rt) == 0
+    alert = alerts(session)[0]
+    assert (alert.kind, alert.level, alert.sends, alert.resolution) == ("van", "urgent", 2, "arrived")
+    assert [s["step"] for s in alert.steps] == ["raised", "sent", "repeated", "acknowledged"]
+
+
+def test_two_clocks_at_once_send_each_alert_once(monday, chat, people, rt, org, clock, line, session):
+    at_local(clock, "09:00")
+    errors = []
+
+    def tick():
+        try:
+            jobs.safety_checks(rt, rt.now())
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    jobs.sweep_outbox(rt, rt.now())
+    assert len(alert_pushes(line, "Uteacher")) == 1
+    assert [a.sends for a in alerts(session)] == [1] * 4
+
+
+def test_a_restarted_clock_catches_up_without_repeating(monday, chat, people, rt, org, clock, line, session):
+    at_local(clock, "09:00")
+    run_clock(rt)
+    # the clock was down from 09:01 to 09:40; it restarts and runs everything due once
+    at_local(clock, "09:40")
+    run_clock(rt)
+    run_clock(rt)
+    assert len(alert_pushes(line, "Uteacher")) == 1  # the cutoff alert once
+    assert all(a.escalated_at for a in alerts(session))
+    assert len(escalations(line, "Ulao")) == 1
+    assert jobs.teacher_reminders(rt, rt.now()) == 1  # the 09:30 check-in reminder, still in its catch-up window
+    assert jobs.teacher_reminders(rt, rt.now()) == 0
+
+
+def test_reminders_go_to_teachers_who_have_not_recorded(monday, chat, people, rt, org, clock, line, session):
+    at_local(clock, "09:29")
+    assert jobs.teacher_reminders(rt, rt.now()) == 0
+    at_local(clock, "09:30")
+    assert jobs.teacher_reminders(rt, rt.now()) == 1  # the teacher, not the head (K0002 has no children now)
+    jobs.sweep_outbox(rt, rt.now())
+    assert "ยังไม่ได้เช็คชื่อเด็ก" in line.bot_messages("Uteacher")[-1]["text"]
+    assert not [m for m in line.bot_messages("Uhead") if "เตือนความจำ" in m.get("text", "")]
+    session.add(Lunch(centre_id=org["centres"]["K0001"].id, day=date(2026, 11, 23), menu_text="ข้าวสวย, แกงจืด",
+                      dishes=["ข้าวสวย", "แกงจืด"], recorded_by="Uteacher"))
+    session.commit()
+    at_local(clock, "12:30")
+    assert jobs.teacher_reminders(rt, rt.now()) == 0  # lunch is recorded
+    at_local(clock, "15:00")
+    assert jobs.teacher_reminders(rt, rt.now()) == 1  # no activity yet
+    at_local(clock, "16:40")  # past the 15:00 reminder's catch-up window
+    assert jobs.teacher_reminders(rt, rt.now()) == 0

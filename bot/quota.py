@@ -4,10 +4,11 @@ LINE's monthly quota and this month's consumption are read by the clock (`GET /v
 `/quota/consumption`) and kept in a Setting. A safety reserve (10 % of the quota, at least 30 messages) is
 never spent on routine messages. As the remainder shrinks, routine pushes stop in this order:
 
-1. reminders to teachers   — stop when less than 3 × the reserve remains;
-2. intraday roll-ups       — deferred when less than 2 × the reserve remains (their news waits for the digest);
-3. the daily digest        — dropped when the reserve plus the digest's cost would not remain (parents can still
-                             ask the bot in 1:1, which is a free reply).
+1. reminders to teachers   — stop when less than 3 × the reserve would remain after sending;
+2. intraday roll-ups       — deferred when less than 2 × the reserve would remain (their news waits for the digest);
+3. the daily digest        — dropped when less than the reserve would remain (parents can still ask the bot in
+                             1:1, which is a free reply).
+(A push to a group costs one message per member.)
 
 Safety alerts, escalations and "sent home" notices always go. When the guard first engages in a month, the LAO
 officials are told once (a safety push: it is about the safety budget).
@@ -70,8 +71,7 @@ def allows(session: Session, category: str, cost: int, now: datetime) -> bool:
     if left is None:
         return True
     limit = reading(session, now)["limit"]
-    need = reserve(limit) * FACTOR[category] + (cost if category == "digest" else 0)
-    return left >= need
+    return left - cost >= reserve(limit) * FACTOR[category]
 
 
 def held_back(session: Session, now: datetime) -> list[str]:

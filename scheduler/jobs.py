@@ -50,7 +50,7 @@ def parent_rollups(rt, now: datetime) -> int:
     covered = 0
     for centre_id in group_centre_ids(rt, now):
         with transaction(rt.sessions) as session:
-            if not quota.allows(session, "rollup", 0, now):
+            if not quota.allows(session, "rollup", group_cost(session, centre_id), now):
                 continue
             centre = session.get(Centre, centre_id)
             for window in relay.due_windows(centre, now):
@@ -63,6 +63,11 @@ def group_centre_ids(rt, now: datetime) -> list[int]:
     """Centres open today that have a bound parent group."""
     with transaction(rt.sessions) as session:
         return sorted(open_centres(session, {g.centre_id for g in relay.bound_groups(session)}, now.date()))
+
+
+def group_cost(session: Session, centre_id: int) -> int:
+    """What one push to each of the centre's parent groups costs (LINE bills every member)."""
+    return sum(g.member_count or 0 for g in relay.bound_groups(session, centre_id))
 
 
 def open_centre_ids(rt, now: datetime) -> list[int]:
@@ -115,8 +120,7 @@ def daily_digests(rt, now: datetime) -> int:
             centre = session.get(Centre, centre_id)
             if not centre.digest_at <= now.time() < DIGEST_UNTIL:
                 continue
-            cost = sum(g.member_count or 0 for g in relay.bound_groups(session, centre.id))
-            if quota.allows(session, "digest", cost, now) and claim(session, "digest", f"{centre.code}:{now.date()}",
+            if quota.allows(session, "digest", group_cost(session, centre.id), now) and claim(session, "digest", f"{centre.code}:{now.date()}",
                                                                     now):
                 covered += relay.digest(session, rt.cfg, centre, now)
     return covered

@@ -254,3 +254,65 @@ def test_reminders_go_to_teachers_who_have_not_recorded(monday, chat, people, rt
     assert jobs.teacher_reminders(rt, rt.now()) == 1  # no activity yet
     at_local(clock, "16:40")  # past the 15:00 reminder's catch-up window
     assert jobs.teacher_reminders(rt, rt.now()) == 0
+
+
+def test_daily_digest_goes_once_to_a_group_of_a_centre_working_in_1to1(monday, chat, people, bound_group, rt, org,
+                                                                       clock, line):
+    checkin(chat, rt, org, "C000001", "C000002")
+    at_local(clock, "09:00")
+    assert jobs.parent_rollups(rt, rt.now()) == 2
+    at_local(clock, "09:30")
+    checkin(chat, rt, org, "C000003")  # late, after the cutoff roll-up
+    at_local(clock, "15:29")
+    assert jobs.daily_digests(rt, rt.now()) == 0
+    at_local(clock, "15:30")
+    before = line.billable.get(bound_group, 0)
+    assert jobs.daily_digests(rt, rt.now()) > 0
+    assert jobs.daily_digests(rt, rt.now()) == 0  # a second clock or a restart: nothing twice
+    jobs.sweep_outbox(rt, rt.now())
+    digest = line.bot_messages(bound_group)[-1]["text"]
+    assert "สรุปประจำวัน" in digest and "มาเรียน 3 จาก 4 คน" in digest and "มาสาย 1 คน" in digest
+    assert "ขิง" not in digest  # counts only: nothing about any child
+    assert line.billable[bound_group] - before == 23  # one push to the group
+
+
+def test_no_digest_when_parents_saw_everything_in_the_group(monday, chat, people, bound_group, rt, org, clock, line):
+    payloads = [qr_payload(org["children"][c].code, 1, rt.cfg.secret) for c in ("C000001", "C000002")]
+    chat.photo("Uteacher", card_photo(payloads), group=bound_group)
+    at_local(clock, "15:30")
+    before = line.billable.get(bound_group, 0)
+    assert jobs.parent_rollups(rt, rt.now()) + jobs.daily_digests(rt, rt.now()) == 0
+    jobs.sweep_outbox(rt, rt.now())
+    assert line.billable.get(bound_group, 0) == before
+
+
+def use_quota(line, rt, used: int, limit: int = 300) -> None:
+    """LINE's monthly limit and this month's use, as the clock reads them."""
+    line.monthly_limit = limit
+    line.billable["elsewhere"] += used - line.total_billable()
+    jobs.check_quota(rt, rt.now())
+
+
+def test_quota_guard_drops_routine_pushes_in_order_and_keeps_safety(monday, chat, people, bound_group, rt, org,
+                                                                   clock, line, session):
+    checkin(chat, rt, org, "C000001")
+    use_quota(line, rt, used=300 - 85)  # reserve 30: a reminder would leave 84 < 90 → stop; a roll-up leaves 62 → go
+    at_local(clock, "09:00")
+    assert jobs.parent_rollups(rt, rt.now()) == 1
+    at_local(clock, "09:30")
+    use_quota(line, rt, used=300 - 55)  # a roll-up would leave 32 < 60 → deferred; a digest would leave 32 → go
+    assert jobs.teacher_reminders(rt, rt.now()) == 0
+    jobs.sweep_outbox(rt, rt.now())
+    told = [m for m in line.bot_messages("Ulao") if "โควตา" in m.get("text", "")]
+    assert len(told) == 2 and "การเตือนครู" in told[0]["text"] and "สรุประหว่างวัน" in told[1]["text"]
+    use_quota(line, rt, used=300 - 40)  # the digest would leave 17 < 30 → dropped
+    at_local(clock, "15:30")
+    assert jobs.daily_digests(rt, rt.now()) == 0
+    at_local(clock, "09:00", day="2026-11-24")  # next day: safety alerts still go
+    use_quota(line, rt, used=300 - 40)
+    assert run_clock(rt) == 4  # nobody checked in yet
+    assert alert_pushes(line, "Uteacher")
+    use_quota(line, rt, used=300 - 20)  # even with nothing to send, under the reserve the digest stage is on
+    use_quota(line, rt, used=300 - 19)
+    jobs.sweep_outbox(rt, rt.now())
+    assert len([m for m in line.bot_messages("Ulao") if "โควตา" in m.get("text", "")]) == 3  # once per stage

@@ -16,6 +16,7 @@ from domain.thai import WEEKDAYS, hhmm, thai_date
 from models import Activity, Attendance, Centre, Child, LineGroup, Lunch
 
 MAX_MESSAGES = 5
+DIGEST_UNTIL = time(20, 0)  # after this a missed digest is not sent any more (parents can still ask in 1:1)
 
 
 def windows(centre: Centre) -> list[time]:

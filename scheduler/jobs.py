@@ -1,7 +1,7 @@
 """Clock jobs: plain functions of (rt, now) that tests call with a fixed clock; each claims its run once."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
@@ -108,9 +108,6 @@ def teacher_reminders(rt, now: datetime) -> int:
     return queued
 
 
-DIGEST_UNTIL = time(20, 0)  # after this a missed digest is not sent any more (parents can still ask in 1:1)
-
-
 def daily_digests(rt, now: datetime) -> int:
     """Every few minutes: after each centre's digest time, one push per parent group with the day, for centres that
     worked in 1:1 (in-group work was seen already); once per centre and day, dropped by the quota guard."""
@@ -118,7 +115,7 @@ def daily_digests(rt, now: datetime) -> int:
     for centre_id in group_centre_ids(rt, now):
         with transaction(rt.sessions) as session:
             centre = session.get(Centre, centre_id)
-            if not centre.digest_at <= now.time() < DIGEST_UNTIL:
+            if not centre.digest_at <= now.time() < relay.DIGEST_UNTIL:
                 continue
             if quota.allows(session, "digest", group_cost(session, centre.id), now) and claim(session, "digest", f"{centre.code}:{now.date()}",
                                                                     now):

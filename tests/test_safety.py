@@ -316,3 +316,20 @@ def test_quota_guard_drops_routine_pushes_in_order_and_keeps_safety(monday, chat
     use_quota(line, rt, used=300 - 19)
     jobs.sweep_outbox(rt, rt.now())
     assert len([m for m in line.bot_messages("Ulao") if "โควตา" in m.get("text", "")]) == 3  # once per stage
+
+
+def test_head_sets_reminder_digest_and_safety_times(chat, people, rt, org, session):
+    chat.text("Uhead", "เวลาเตือน 09:45 12:00 14:30")
+    chat.text("Uhead", "เวลาสรุปประจำวัน 16:00")
+    chat.text("Uhead", "ส่งต่อแจ้งเตือน 10 นาที")
+    replies = chat.text("Uhead", "เด็กรถเช็คชื่อภายใน 20 นาที")
+    assert "เช็คชื่อ 09:45 อาหาร 12:00 กิจกรรม 14:30" in texts(replies) and "หลัง 10 นาที" in texts(replies)
+    centre = session.get(Centre, org["centres"]["K0001"].id)
+    session.refresh(centre)
+    assert (centre.remind_checkin, centre.digest_at, centre.escalate_minutes, centre.van_grace_minutes) == (
+        time(9, 45), time(16, 0), 10, 20)
+    assert "3 เวลา" in texts(chat.text("Uhead", "เวลาเตือน 12:00 09:00"))
+    assert "5-60" in texts(chat.text("Uhead", "ส่งต่อแจ้งเตือน 0 นาที"))
+    chat.text("Uteacher", "เวลาเตือน 09:00 12:00 15:00")
+    session.refresh(centre)
+    assert centre.remind_checkin == time(9, 45)  # a teacher cannot change it

@@ -102,7 +102,7 @@ def alerts_message(session: Session, centre: Centre, alerts: list[Alert], tz, pa
         more = postback("ดูต่อ", "al.list", "ดูแจ้งเตือนต่อ", p=page + 1)
         bubbles.append(bubble("ยังมีต่อ", f"อีก {len(alerts) - (page + 1) * PAGE} รายการ", [], [more]))
     names = ", ".join(headline(a, session.get(Child, a.child_id) if a.child_id else None) for a in shown[:5])
-    alt = f"{'🚨 ด่วน' if urgent else '⚠️ แจ้งเตือน'} {centre.name}: {names}"
+    alt = f"{'🚨 แจ้งเตือนด่วน' if urgent else '⚠️ แจ้งเตือน'} {centre.name}: {names}"
     return carousel(alt, bubbles, [say("แจ้งเตือนที่ค้าง")])
 
 

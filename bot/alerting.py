@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.messages import bubble, carousel, postback, say, text, txt
 from domain.alerts import KINDS, RESOLUTIONS, log_step
+from domain.dashboards import person_name
 from domain.thai import hhmm, thai_date
 from models import Alert, Centre, Child, ChildGuardian, Guardian, Lao, Official, Staff
 
@@ -42,15 +43,6 @@ def guardian_recipients(session: Session, child_id: int) -> list[str]:
     return sorted(set(session.scalars(select(Guardian.line_user_id).join(
         ChildGuardian, ChildGuardian.guardian_id == Guardian.id).where(
         ChildGuardian.child_id == child_id, Guardian.line_user_id.is_not(None)))))
-
-
-def staff_name(session: Session, line_user_id: str | None) -> str:
-    """A staff member's (or official's, or guardian's) name for logs shown to people."""
-    for model in (Staff, Official, Guardian):
-        name = session.scalar(select(model.name).where(model.line_user_id == line_user_id).limit(1))
-        if name:
-            return name
-    return "ผู้ใช้"
 
 
 def headline(alert: Alert, child: Child | None) -> str:
@@ -82,7 +74,7 @@ def alert_bubble(session: Session, alert: Alert, tz) -> dict:
     lines.append(txt(f"แจ้งเมื่อ {hhmm(alert.raised_at.astimezone(tz))} น.", size="xs"))
     if alert.acknowledged_at:
         lines.append(txt(f"✅ {RESOLUTIONS.get(alert.resolution, alert.resolution)} โดย "
-                         f"{staff_name(session, alert.acknowledged_by)} {hhmm(alert.acknowledged_at.astimezone(tz))}"))
+                         f"{person_name(session, alert.acknowledged_by) or '-'} {hhmm(alert.acknowledged_at.astimezone(tz))}"))
         return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines)
     return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines, actions(alert))
 

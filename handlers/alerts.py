@@ -1,12 +1,13 @@
 """The teacher's and head's answers to safety alerts: มาแล้ว, ลา, ติดต่อผู้ปกครองแล้ว, ตรวจรถแล้ว; open alerts."""
 from __future__ import annotations
 
-from bot.alerting import alerts_message, staff_name
+from bot.alerting import alerts_message
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.absences import record_absence
 from domain.alerts import RESOLUTIONS, acknowledge, open_alerts
 from domain.attendance import record_arrival
+from domain.dashboards import person_name
 from domain.thai import hhmm
 from handlers.actors import shares_to_parents, staff_at, work_centre
 from handlers.checkin import number
@@ -25,7 +26,7 @@ def alert_of(ctx) -> Alert | None:
 def already_handled(ctx, alert: Alert) -> None:
     """Say who handled the alert and how."""
     ctx.reply(text(f"รายการนี้{RESOLUTIONS.get(alert.resolution, 'บันทึก')}แล้ว โดย "
-                   f"{staff_name(ctx.session, alert.acknowledged_by)} เมื่อ "
+                   f"{person_name(ctx.session, alert.acknowledged_by) or '-'} เมื่อ "
                    f"{hhmm(alert.acknowledged_at.astimezone(ctx.now.tzinfo))} น. ค่ะ", remaining_quick(ctx, alert)))
 
 

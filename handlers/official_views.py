@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot import quota
 from bot.messages import GREY, bubble, postback, txt
 from bot.messages import carousel as flex_carousel
 from bot.signed import signed_url
@@ -216,3 +217,15 @@ def alert_lines(c: q.AlertCounts) -> list[dict]:
     return [row("แจ้งเตือน", str(c.total)), row("ด่วน", str(c.urgent), RED if c.urgent else None),
             row("รับทราบแล้ว", str(c.acknowledged)), row("ยังไม่รับทราบ", str(c.open), RED if c.open else None)]
 
+
+def quota_lines(reading: dict | None, held: list[str]) -> list[dict]:
+    """This month's LINE messages: used of the quota, and what the quota guard holds back (shown with alerts)."""
+    if not reading:
+        return []
+    limit = reading.get("limit")
+    lines = [{"type": "separator", "margin": "md"},
+             row("ข้อความ LINE เดือนนี้", f"{reading['used']:,}" + (f"/{limit:,}" if limit else ""))]
+    if held:
+        lines.append(txt("งดส่ง: " + ", ".join(quota.LABEL[c] for c in held) + " (สำรองไว้แจ้งเตือนความปลอดภัย)",
+                         color=RED, size="xs"))
+    return lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot import quota
 from bot.messages import postback, say, text
 from bot.router import Router
 from bot.signed import signed_url
@@ -136,6 +137,7 @@ def answer(ctx, query: str, scope: Scope, page: int) -> None:
         summary, cards = v.teacher_cards(scope, day, q.teachers(s, scope, day))
     else:
         summary, cards = v.alert_cards(scope, day, q.alert_counts(s, scope, day))
+        summary += v.quota_lines(quota.reading(s, ctx.now), quota.held_back(s, ctx.now))
     page = min(page, max((len(cards) - 1) // v.PAGE, 0))
     ctx.reply(v.carousel(query, scope, day, summary, cards, page, MENU))
 

@@ -333,3 +333,9 @@ def test_head_sets_reminder_digest_and_safety_times(chat, people, rt, org, sessi
     chat.text("Uteacher", "เวลาเตือน 09:00 12:00 15:00")
     session.refresh(centre)
     assert centre.remind_checkin == time(9, 45)  # a teacher cannot change it
+
+
+def test_officials_see_the_quota_with_the_alerts(monday, chat, people, rt, line):
+    use_quota(line, rt, used=300 - 40)
+    shown = str(chat.text("Ulao", "การแจ้งเตือนวันนี้"))
+    assert "260/300" in shown and "การเตือนครู" in shown

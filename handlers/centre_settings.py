@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
+
+from sqlalchemy.orm import object_session
 
 from bot.messages import postback, say, text
 from bot.relay import windows
 from bot.router import Router
 from domain.audit import audit
+from domain.calendar import closure_wording, next_closures
 from handlers.actors import staff_rows, work_centre
 
 TIMES = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
@@ -18,16 +21,18 @@ def is_head(ctx) -> bool:
     return ctx.chat_type == "user" and any(s.role == "head" for s in staff_rows(ctx))
 
 
-def settings_message(centre) -> dict:
+def settings_message(centre, today: date) -> dict:
     """The centre's settings and the buttons that change them."""
     rollups = ", ".join(f"{w:%H:%M}" for w in windows(centre))
+    closed = next_closures(object_session(centre), centre.id, today, 1)
     body = (f"ตั้งค่า{centre.name}\n• เวลาตัดยอดเช็คชื่อ: {centre.cutoff:%H:%M} น. (มาหลังจากนี้ = มาสาย)\n"
             f"• ส่งสรุปการมาเรียนเข้ากลุ่มผู้ปกครอง (เมื่อครูเช็คชื่อในแชตส่วนตัว): {rollups} น.\n"
             f"• เช็คชื่อกลับบ้าน: {'เปิด' if centre.checkout_enabled else 'ปิด'}\n"
+            f"• วันปิดศูนย์ถัดไป: {closure_wording(closed[0]) if closed else 'ยังไม่ได้กำหนด'}\n"
             "เปลี่ยนเวลา พิมพ์ เช่น \"เวลาตัดยอด 09:00\" หรือ \"เวลาส่งสรุป 08:30 10:00\"")
     toggle = (postback("ปิดเช็คชื่อกลับบ้าน", "st.checkout", "ปิดเช็คชื่อกลับบ้าน", v=0) if centre.checkout_enabled
               else postback("เปิดเช็คชื่อกลับบ้าน", "st.checkout", "เปิดเช็คชื่อกลับบ้าน", v=1))
-    return text(body, [toggle, say("เวลาตัดยอด"), say("เวลาส่งสรุป")])
+    return text(body, [toggle, say("เวลาตัดยอด"), say("เวลาส่งสรุป"), say("วันปิดศูนย์")])
 
 
 def register(router: Router) -> None:
@@ -38,7 +43,7 @@ def register(router: Router) -> None:
         """Show the centre's settings (heads can change them)."""
         if not is_head(ctx):
             return ctx.reply(text("การตั้งค่าศูนย์ทำได้เฉพาะหัวหน้าศูนย์ในแชตส่วนตัวกับบอทค่ะ"))
-        ctx.reply(settings_message(work_centre(ctx)))
+        ctx.reply(settings_message(work_centre(ctx), ctx.today))
 
     @router.on(postback="st.checkout", when=is_head)
     def toggled_checkout(ctx):
@@ -46,7 +51,7 @@ def register(router: Router) -> None:
         centre = work_centre(ctx)
         centre.checkout_enabled = ctx.postback.get("v") == "1"
         audit(ctx.session, ctx.user_id, "centre.checkout", centre.code, at=ctx.now, on=centre.checkout_enabled)
-        ctx.reply(settings_message(centre))
+        ctx.reply(settings_message(centre, ctx.today))
 
     @router.on(text=r"^เวลาตัดยอด", when=is_head)
     def typed_cutoff(ctx):
@@ -57,7 +62,7 @@ def register(router: Router) -> None:
         centre = work_centre(ctx)
         centre.cutoff = time(int(found[0][0]), int(found[0][1]))
         audit(ctx.session, ctx.user_id, "centre.cutoff", centre.code, at=ctx.now, cutoff=f"{centre.cutoff:%H:%M}")
-        ctx.reply(settings_message(centre))
+        ctx.reply(settings_message(centre, ctx.today))
 
     @router.on(text=r"^เวลาส่งสรุป", when=is_head)
     def typed_rollup_times(ctx):
@@ -70,4 +75,4 @@ def register(router: Router) -> None:
         centre = work_centre(ctx)
         centre.rollup_times = ",".join(f"{t:%H:%M}" for t in found)
         audit(ctx.session, ctx.user_id, "centre.rollup_times", centre.code, at=ctx.now, times=centre.rollup_times)
-        ctx.reply(settings_message(centre))
+        ctx.reply(settings_message(centre, ctx.today))

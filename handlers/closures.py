@@ -140,5 +140,7 @@ def register(router: Router) -> None:
 
     @router.on(postback="cl.ok")
     def stale_confirm(ctx):
-        """A confirm button of a finished or expired closure change."""
+        """A confirm button of a finished or expired closure change (or of somebody who is not a head)."""
+        if not is_head(ctx):
+            return ctx.reply(text(HEADS_ONLY))
         ctx.reply(text("รายการนี้บันทึกไปแล้วหรือหมดเวลาแล้วค่ะ", [say("วันปิดศูนย์")]))

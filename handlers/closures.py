@@ -131,9 +131,11 @@ def register(router: Router) -> None:
         """The coming closure days and public holidays of the sender's centre."""
         ctx.reply(closures_message(ctx, work_centre(ctx)))
 
-    @router.on(text=CLOSE)
-    @router.on(text=REOPEN)
-    @router.on(text=r"^(วันปิดศูนย์|ดูวันปิดศูนย์|วันหยุดศูนย์)$")
+    staff_or_private = lambda ctx: ctx.chat_type == "user" or is_staff(ctx)  # noqa: E731 (parents' group chatter: no)
+
+    @router.on(text=CLOSE, when=staff_or_private)
+    @router.on(text=REOPEN, when=staff_or_private)
+    @router.on(text=r"^(วันปิดศูนย์|ดูวันปิดศูนย์|วันหยุดศูนย์)$", when=staff_or_private)
     def closure_refused(ctx):
         """Somebody who is not a head (or a head in a group) asked to change closure days."""
         ctx.reply(text(HEADS_ONLY))

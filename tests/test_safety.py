@@ -137,6 +137,11 @@ def test_unacknowledged_alerts_escalate_to_guardians_and_the_lao_once(monday, ch
     assert len(to_lao) == 1 and "ไม่มีผู้รับทราบภายใน 15 นาที" in to_lao[0]["text"] and "ใบเตย" in to_lao[0]["text"]
     khao_hom = alerts(session, child_id=org["children"]["C000002"].id)[0]
     assert khao_hom.steps[-1]["step"] == "escalated" and khao_hom.steps[-1]["officials"] == 1
+    # the parent answers the escalation with leave for today: that settles the alert
+    asked = chat.tap(to_parent[0], "ลาป่วยวันนี้", "Uparent")
+    chat.tap(asked[-1], "ยืนยัน", "Uparent")
+    phupha = alerts(session, child_id=org["children"]["C000001"].id)[0]
+    assert (phupha.resolution, phupha.acknowledged_by) == ("sick", "Uparent")
 
 
 def test_reported_absence_and_late_notice_are_not_alerted_early(monday, chat, people, rt, org, clock, line,

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 MAX_TEXT = 5000
 MAX_QUICK = 13
 MAX_LABEL = 20
+GREY = "#757575"
 
 
 def postback_data(action: str, **params) -> str:
@@ -35,3 +36,31 @@ def text(body: str, quick: list[dict] | None = None) -> dict:
 def image(url: str, preview_url: str | None = None) -> dict:
     """An image message (both URLs must be HTTPS for the real LINE)."""
     return {"type": "image", "originalContentUrl": url, "previewImageUrl": preview_url or url}
+
+
+def txt(body: str, **style) -> dict:
+    """A wrapped Flex text (LINE refuses empty text, so a dash stands in)."""
+    return {"type": "text", "text": body or "-", "wrap": True, "size": style.pop("size", "sm"), **style}
+
+
+def bubble(title: str, subtitle: str, lines: list[dict], buttons: list[dict] = (), hero: dict | None = None) -> dict:
+    """A bubble: title, subtitle, body lines, optional hero image and buttons."""
+    body = [txt(title, weight="bold", size="md"), txt(subtitle, color=GREY, size="xs"),
+            {"type": "separator", "margin": "md"}, *lines]
+    card = {"type": "bubble", "size": "kilo", "body": {"type": "box", "layout": "vertical", "spacing": "sm",
+                                                        "contents": body}}
+    if hero:
+        card["hero"] = hero
+    if buttons:
+        card["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm",
+                          "contents": [{"type": "button", "style": "link", "height": "sm", "action": b}
+                                       for b in buttons]}
+    return card
+
+
+def carousel(alt: str, bubbles: list[dict], quick: list[dict] | None = None) -> dict:
+    """A Flex carousel message (at most 12 bubbles) with optional quick replies."""
+    message = {"type": "flex", "altText": alt[:400], "contents": {"type": "carousel", "contents": bubbles[:12]}}
+    if quick:
+        message["quickReply"] = {"items": [{"type": "action", "action": a} for a in quick[:MAX_QUICK]]}
+    return message

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
+
+from sqlalchemy.orm import object_session
 
 from bot.messages import postback, say, text
-from bot.relay import windows
+from bot.relay import DIGEST_UNTIL, windows
 from bot.router import Router
 from domain.audit import audit
+from domain.calendar import closure_wording, next_closures
 from handlers.actors import staff_rows, work_centre
 
 TIMES = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
@@ -18,16 +21,25 @@ def is_head(ctx) -> bool:
     return ctx.chat_type == "user" and any(s.role == "head" for s in staff_rows(ctx))
 
 
-def settings_message(centre) -> dict:
+def settings_message(centre, today: date) -> dict:
     """The centre's settings and the buttons that change them."""
     rollups = ", ".join(f"{w:%H:%M}" for w in windows(centre))
+    closed = next_closures(object_session(centre), centre.id, today, 1)
     body = (f"ตั้งค่า{centre.name}\n• เวลาตัดยอดเช็คชื่อ: {centre.cutoff:%H:%M} น. (มาหลังจากนี้ = มาสาย)\n"
             f"• ส่งสรุปการมาเรียนเข้ากลุ่มผู้ปกครอง (เมื่อครูเช็คชื่อในแชตส่วนตัว): {rollups} น.\n"
             f"• เช็คชื่อกลับบ้าน: {'เปิด' if centre.checkout_enabled else 'ปิด'}\n"
-            "เปลี่ยนเวลา พิมพ์ เช่น \"เวลาตัดยอด 09:00\" หรือ \"เวลาส่งสรุป 08:30 10:00\"")
+            f"• เตือนครูที่ยังไม่บันทึก: เช็คชื่อ {centre.remind_checkin:%H:%M} อาหาร {centre.remind_lunch:%H:%M} "
+            f"กิจกรรม {centre.remind_activity:%H:%M} น.\n"
+            f"• สรุปประจำวันเข้ากลุ่มผู้ปกครอง: {centre.digest_at:%H:%M} น. (เมื่อมีสิ่งที่ผู้ปกครองยังไม่เห็น)\n"
+            f"• แจ้งเตือนเด็กไม่มาที่ไม่มีผู้รับทราบ ส่งต่อผู้ปกครองและ อปท. หลัง {centre.escalate_minutes} นาที\n"
+            f"• เด็กที่ขึ้นรถต้องเช็คชื่อภายใน {centre.van_grace_minutes} นาทีหลังรถถึงศูนย์\n"
+            f"• วันปิดศูนย์ถัดไป: {closure_wording(closed[0]) if closed else 'ยังไม่ได้กำหนด'}\n"
+            "เปลี่ยน พิมพ์ เช่น \"เวลาตัดยอด 09:00\", \"เวลาส่งสรุป 08:30 10:00\", \"เวลาเตือน 09:30 12:30 15:00\", "
+            "\"เวลาสรุปประจำวัน 15:30\", \"ส่งต่อแจ้งเตือน 15 นาที\", \"เด็กรถเช็คชื่อภายใน 15 นาที\"")
     toggle = (postback("ปิดเช็คชื่อกลับบ้าน", "st.checkout", "ปิดเช็คชื่อกลับบ้าน", v=0) if centre.checkout_enabled
               else postback("เปิดเช็คชื่อกลับบ้าน", "st.checkout", "เปิดเช็คชื่อกลับบ้าน", v=1))
-    return text(body, [toggle, say("เวลาตัดยอด"), say("เวลาส่งสรุป")])
+    return text(body, [toggle, say("เวลาตัดยอด"), say("เวลาส่งสรุป"), say("เวลาเตือน"), say("เวลาสรุปประจำวัน"),
+                       say("วันปิดศูนย์")])
 
 
 def register(router: Router) -> None:
@@ -38,7 +50,7 @@ def register(router: Router) -> None:
         """Show the centre's settings (heads can change them)."""
         if not is_head(ctx):
             return ctx.reply(text("การตั้งค่าศูนย์ทำได้เฉพาะหัวหน้าศูนย์ในแชตส่วนตัวกับบอทค่ะ"))
-        ctx.reply(settings_message(work_centre(ctx)))
+        ctx.reply(settings_message(work_centre(ctx), ctx.today))
 
     @router.on(postback="st.checkout", when=is_head)
     def toggled_checkout(ctx):
@@ -46,18 +58,18 @@ def register(router: Router) -> None:
         centre = work_centre(ctx)
         centre.checkout_enabled = ctx.postback.get("v") == "1"
         audit(ctx.session, ctx.user_id, "centre.checkout", centre.code, at=ctx.now, on=centre.checkout_enabled)
-        ctx.reply(settings_message(centre))
+        ctx.reply(settings_message(centre, ctx.today))
 
     @router.on(text=r"^เวลาตัดยอด", when=is_head)
     def typed_cutoff(ctx):
-        """'เวลาตัดยอด 09:00': the time after which arrivals are late (and, later, missing children alerted)."""
+        """'เวลาตัดยอด 09:00': the time after which arrivals are late and missing children are alerted."""
         found = TIMES.findall(ctx.text)
         if len(found) != 1:
             return ctx.reply(text("พิมพ์เวลาเดียว เช่น \"เวลาตัดยอด 09:00\" ค่ะ"))
         centre = work_centre(ctx)
         centre.cutoff = time(int(found[0][0]), int(found[0][1]))
         audit(ctx.session, ctx.user_id, "centre.cutoff", centre.code, at=ctx.now, cutoff=f"{centre.cutoff:%H:%M}")
-        ctx.reply(settings_message(centre))
+        ctx.reply(settings_message(centre, ctx.today))
 
     @router.on(text=r"^เวลาส่งสรุป", when=is_head)
     def typed_rollup_times(ctx):
@@ -70,4 +82,41 @@ def register(router: Router) -> None:
         centre = work_centre(ctx)
         centre.rollup_times = ",".join(f"{t:%H:%M}" for t in found)
         audit(ctx.session, ctx.user_id, "centre.rollup_times", centre.code, at=ctx.now, times=centre.rollup_times)
-        ctx.reply(settings_message(centre))
+        ctx.reply(settings_message(centre, ctx.today))
+
+    @router.on(text=r"^เวลาเตือน", when=is_head)
+    def typed_reminder_times(ctx):
+        """'เวลาเตือน 09:30 12:30 15:00': when teachers who have not recorded check-in, lunch, an activity are
+        reminded."""
+        found = [time(int(h), int(m)) for h, m in TIMES.findall(ctx.text)]
+        if len(found) != 3 or found != sorted(found):
+            return ctx.reply(text("พิมพ์ 3 เวลาเรียงกัน (เช็คชื่อ อาหาร กิจกรรม) เช่น \"เวลาเตือน 09:30 12:30 15:00\" ค่ะ"))
+        centre = work_centre(ctx)
+        centre.remind_checkin, centre.remind_lunch, centre.remind_activity = found
+        audit(ctx.session, ctx.user_id, "centre.reminders", centre.code, at=ctx.now,
+              times=[f"{t:%H:%M}" for t in found])
+        ctx.reply(settings_message(centre, ctx.today))
+
+    @router.on(text=r"^เวลาสรุปประจำวัน", when=is_head)
+    def typed_digest_time(ctx):
+        """'เวลาสรุปประจำวัน 15:30': when the day's digest goes to the parent group (centres working in 1:1)."""
+        found = TIMES.findall(ctx.text)
+        if len(found) != 1 or not time(12, 0) <= time(int(found[0][0]), int(found[0][1])) < DIGEST_UNTIL:
+            return ctx.reply(text(f"พิมพ์เวลาเดียวระหว่าง 12:00 ถึง {DIGEST_UNTIL:%H:%M} เช่น "
+                                  "\"เวลาสรุปประจำวัน 15:30\" ค่ะ"))
+        centre = work_centre(ctx)
+        centre.digest_at = time(int(found[0][0]), int(found[0][1]))
+        audit(ctx.session, ctx.user_id, "centre.digest_at", centre.code, at=ctx.now, at_time=f"{centre.digest_at:%H:%M}")
+        ctx.reply(settings_message(centre, ctx.today))
+
+    @router.on(text=r"^(ส่งต่อแจ้งเตือน|เด็กรถเช็คชื่อภายใน)", when=is_head)
+    def typed_safety_minutes(ctx):
+        """'ส่งต่อแจ้งเตือน 15 นาที' or 'เด็กรถเช็คชื่อภายใน 15 นาที': the safety loop's waiting times (5-60 min)."""
+        found = re.findall(r"\d+", ctx.text)
+        if len(found) != 1 or not 5 <= int(found[0]) <= 60:
+            return ctx.reply(text("พิมพ์จำนวนนาที 5-60 เช่น \"ส่งต่อแจ้งเตือน 15 นาที\" ค่ะ"))
+        centre = work_centre(ctx)
+        field = "escalate_minutes" if ctx.text.startswith("ส่งต่อ") else "van_grace_minutes"
+        setattr(centre, field, int(found[0]))
+        audit(ctx.session, ctx.user_id, f"centre.{field}", centre.code, at=ctx.now, minutes=int(found[0]))
+        ctx.reply(settings_message(centre, ctx.today))

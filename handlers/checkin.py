@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
+from domain.absences import KIND_SHORT, late_time, notices_on
 from domain.attendance import (AFTERNOON, REFUSED, attendance_of, check_cards, match_names, not_arrived,
                                record_arrival, record_departure)
 from domain.images import BadPhoto, open_photo
@@ -58,6 +59,8 @@ def missing_quick(children: list[Child], page: int) -> list[dict]:
 def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
     """The not-yet-arrived list as text plus tappable names (paged for big classes)."""
     waiting, on_leave = not_arrived(ctx.session, centre.id, ctx.today)
+    notices = notices_on(ctx.session, [c.id for c in waiting + on_leave], ctx.today)
+    late = [c for c in waiting if c.id in notices and notices[c.id].kind == "late"]
     lines = [lead] if lead else []
     if not waiting:
         lines.append("เด็กมาครบทุกคนแล้วค่ะ 🎉")
@@ -67,8 +70,11 @@ def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
         shown = waiting[page * PAGE:(page + 1) * PAGE]
         head = f"ยังไม่มา {len(waiting)} คน" + (f" (หน้า {page + 1}/{pages})" if pages > 1 else "")
         lines += [head] + [f"• {c.display_name}" for c in shown] + ["แตะชื่อเด็กที่มาแล้วเพื่อเช็คชื่อได้เลยค่ะ"]
+    if late:
+        lines.append("แจ้งมาสาย: " + ", ".join(c.short_name + (f" ({late_time(notices[c.id])})"
+                                                              if late_time(notices[c.id]) else "") for c in late))
     if on_leave:
-        lines.append("ลา: " + ", ".join(c.short_name for c in on_leave))
+        lines.append("ลา: " + ", ".join(f"{c.short_name} ({KIND_SHORT[notices[c.id].kind]})" for c in on_leave))
     return text("\n".join(lines), missing_quick(waiting, page) if waiting else None)
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.messages import postback
+from bot import quota
+from bot.messages import GREY, bubble, postback, txt
+from bot.messages import carousel as flex_carousel
 from bot.signed import signed_url
 from domain import dashboards as q
 from domain.expected import DayCounts
@@ -11,7 +13,7 @@ from domain.scope import LEVEL_LABEL, Scope, Unit
 from domain.thai import thai_date
 
 PAGE = 10  # unit bubbles per carousel: summary + 10 + "ถัดไป" ≤ LINE's 12
-RED, GREEN, GREY = "#D32F2F", "#2E7D32", "#757575"
+RED, GREEN = "#D32F2F", "#2E7D32"
 TITLES = {"ov": "ภาพรวมวันนี้", "gap": "ศูนย์ที่ยังไม่บันทึก", "lunch": "อาหารกลางวันวันนี้", "kids": "ข้อมูลเด็ก",
           "tch": "ข้อมูลครู", "alr": "การแจ้งเตือนวันนี้"}
 KIND_LABEL = {"checkin": "เช็กอิน", "lunch": "อาหาร", "activity": "กิจกรรม"}
@@ -30,30 +32,10 @@ def short(name: str, limit: int = 20) -> str:
     return name[:limit]
 
 
-def txt(body: str, **style) -> dict:
-    """A wrapped Flex text (LINE refuses empty text, so a dash stands in)."""
-    return {"type": "text", "text": body or "-", "wrap": True, "size": style.pop("size", "sm"), **style}
-
-
 def row(label: str, value: str, color: str | None = None) -> dict:
     """A label on the left, a value on the right."""
     right = txt(value, align="end", weight="bold", **({"color": color} if color else {}))
     return {"type": "box", "layout": "horizontal", "contents": [txt(label, color=GREY, flex=3), {**right, "flex": 2}]}
-
-
-def bubble(title: str, subtitle: str, lines: list[dict], buttons: list[dict] = (), hero: dict | None = None) -> dict:
-    """A bubble: title, subtitle, body lines, optional hero image and buttons."""
-    body = [txt(title, weight="bold", size="md"), txt(subtitle, color=GREY, size="xs"),
-            {"type": "separator", "margin": "md"}, *lines]
-    card = {"type": "bubble", "size": "kilo", "body": {"type": "box", "layout": "vertical", "spacing": "sm",
-                                                        "contents": body}}
-    if hero:
-        card["hero"] = hero
-    if buttons:
-        card["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm",
-                          "contents": [{"type": "button", "style": "link", "height": "sm", "action": b}
-                                       for b in buttons]}
-    return card
 
 
 def drill(query: str, unit: Unit) -> dict:
@@ -73,11 +55,7 @@ def carousel(query: str, scope: Scope, day: date, summary: list[dict], cards: li
         more = postback("ถัดไป", "off", f"{TITLES[query]} (หน้า {page + 2})", q=query, l=scope.level,
                         u=scope.unit.code, p=page + 1)
         contents.append(bubble("ยังมีต่อ", f"อีก {len(cards) - (page + 1) * PAGE} รายการ", [], [more]))
-    message = {"type": "flex", "altText": f"{TITLES[query]} {where}"[:400],
-               "contents": {"type": "carousel", "contents": contents}}
-    if quick:
-        message["quickReply"] = {"items": [{"type": "action", "action": a} for a in quick[:13]]}
-    return message
+    return flex_carousel(f"{TITLES[query]} {where}", contents, quick)
 
 
 def note_lines(day: date) -> list[dict]:
@@ -239,3 +217,15 @@ def alert_lines(c: q.AlertCounts) -> list[dict]:
     return [row("แจ้งเตือน", str(c.total)), row("ด่วน", str(c.urgent), RED if c.urgent else None),
             row("รับทราบแล้ว", str(c.acknowledged)), row("ยังไม่รับทราบ", str(c.open), RED if c.open else None)]
 
+
+def quota_lines(reading: dict | None, held: list[str]) -> list[dict]:
+    """This month's LINE messages: used of the quota, and what the quota guard holds back (shown with alerts)."""
+    if not reading:
+        return []
+    limit = reading.get("limit")
+    lines = [{"type": "separator", "margin": "md"},
+             row("ข้อความ LINE เดือนนี้", f"{reading['used']:,}" + (f"/{limit:,}" if limit else ""))]
+    if held:
+        lines.append(txt("งดส่ง: " + ", ".join(quota.LABEL[c] for c in held) + " (สำรองไว้แจ้งเตือนความปลอดภัย)",
+                         color=RED, size="xs"))
+    return lines

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot import quota
 from bot.messages import postback, say, text
 from bot.router import Router
 from bot.signed import signed_url
 from domain import dashboards as q
+from domain.alerts import KINDS as ALERT_KINDS, RESOLUTIONS
 from domain.audit import audit
 from domain.reports import KINDS, report_path
 from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_user
@@ -24,8 +26,6 @@ QUERIES = {"ภาพรวมวันนี้": "ov", "ศูนย์ที�
 MENU = [say(label) for label in QUERIES] + [say("รายงาน")]
 NOT_ALLOWED = "ขออภัยค่ะ เมนูนี้สำหรับผู้บริหาร อปท. เจ้าหน้าที่อำเภอ/จังหวัด และหัวหน้าศูนย์เท่านั้นนะคะ"
 OUT_OF_SCOPE = "ขออภัยค่ะ หน่วยงานนี้อยู่นอกขอบเขตที่คุณดูแล จึงแสดงข้อมูลไม่ได้นะคะ"
-ALERT_KIND = {"missing": "เด็กยังไม่มาถึง", "van": "เด็กขึ้นรถแต่ยังไม่เช็กอิน", "van_empty": "ยืนยันรถว่าง"}
-RESOLUTION = {"arrived": "มาถึงแล้ว", "absent": "ลา/ขาด", "guardian_contacted": "ติดต่อผู้ปกครองแล้ว"}
 
 
 def register(router: Router) -> None:
@@ -137,6 +137,7 @@ def answer(ctx, query: str, scope: Scope, page: int) -> None:
         summary, cards = v.teacher_cards(scope, day, q.teachers(s, scope, day))
     else:
         summary, cards = v.alert_cards(scope, day, q.alert_counts(s, scope, day))
+        summary += v.quota_lines(quota.reading(s, ctx.now), quota.held_back(s, ctx.now))
     page = min(page, max((len(cards) - 1) // v.PAGE, 0))
     ctx.reply(v.carousel(query, scope, day, summary, cards, page, MENU))
 
@@ -148,15 +149,17 @@ def alert_list_text(ctx, scope: Scope) -> str:
         return f"วันนี้ไม่มีการแจ้งเตือนที่{scope.unit.name}ค่ะ"
     lines = [f"การแจ้งเตือนวันนี้ · {scope.unit.name}"]
     for alert, child, acker in items:
-        who = f"น้อง{child.short_name}" if child else ""
+        who = f"น้อง{child.short_name}" if child else f"รถ {alert.van_code}"
         if child:
             audit(ctx.session, ctx.user_id, "view.child.alert", child.code, at=ctx.now, alert=alert.id)
         level = "ด่วน " if alert.level == "urgent" else ""
         ack = (f"รับทราบ {hhmm(alert.acknowledged_at.astimezone(ctx.now.tzinfo))} โดย {acker or '-'}"
                if alert.acknowledged_at else "ยังไม่มีผู้รับทราบ")
-        result = f" · {RESOLUTION.get(alert.resolution, alert.resolution)}" if alert.resolution else ""
-        lines.append(f"• {hhmm(alert.raised_at.astimezone(ctx.now.tzinfo))} {level}{ALERT_KIND.get(alert.kind, alert.kind)} "
-                     f"{who}\n  {ack}{result}")
+        result = f" · {RESOLUTIONS.get(alert.resolution, alert.resolution)}" if alert.resolution else ""
+        escalated = (f"\n  ส่งต่อผู้ปกครอง/อปท. {hhmm(alert.escalated_at.astimezone(ctx.now.tzinfo))}"
+                     if alert.escalated_at else "")
+        lines.append(f"• {hhmm(alert.raised_at.astimezone(ctx.now.tzinfo))} {level}{ALERT_KINDS.get(alert.kind, alert.kind)} "
+                     f"{who}\n  {ack}{result}{escalated}")
     return "\n".join(lines)
 
 

@@ -9,12 +9,13 @@ from sqlalchemy import or_, select
 
 from bot.messages import say, text
 from bot.router import Router
+from domain.absences import late_time, notices_on
 from domain.audit import audit
 from domain.health import describe
 from bot.parent_news import activity_messages, lunch_messages
 from domain.thai import hhmm, thai_date
 from handlers.actors import bound_centre_id, guardian
-from models import Absence, Activity, Attendance, Centre, Child, ChildGuardian, Lunch
+from models import Activity, Attendance, Centre, Child, ChildGuardian, Lunch
 
 ARRIVED = r"(มาถึง|ถึงศูนย์|ถึงหรือยัง|มาเรียนไหม|มาเรียนหรือยัง)"
 LUNCH = r"((กิน|ทาน)(ข้าว)?อะไร|อาหารกลางวัน|เมนูวันนี้|เมนูอาหาร|อาหารวันนี้)"
@@ -47,10 +48,10 @@ def arrival_line(ctx, child: Child) -> str:
     """One child's day so far: arrival, health check, sent home, left; or not checked in (and any absence)."""
     row = ctx.session.scalar(select(Attendance).where(Attendance.child_id == child.id, Attendance.day == ctx.today))
     if row is None:
-        absence = ctx.session.scalar(select(Absence).where(
-            Absence.child_id == child.id, Absence.first_day <= ctx.today, Absence.last_day >= ctx.today,
-            Absence.cancelled_at.is_(None)).order_by(Absence.reported_at.desc()))
+        absence = notices_on(ctx.session, [child.id], ctx.today).get(child.id)
         note = f" ({ABSENCE.get(absence.kind, 'แจ้งลา')}ไว้แล้ว)" if absence else ""
+        if absence and late_time(absence):
+            note = f" ({ABSENCE['late']} ประมาณ {late_time(absence)} น.)"
         return f"{name_of(child)}: ยังไม่ได้เช็คชื่อ{note}"
     local = lambda moment: hhmm(moment.astimezone(ctx.now.tzinfo))  # noqa: E731
     lines = [f"{name_of(child)}: มาถึงแล้ว {local(row.arrived_at)} น.{' (มาสาย)' if row.late else ''}"]

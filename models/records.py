@@ -176,7 +176,7 @@ class Alert(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
-    resolution: Mapped[str] = mapped_column(String(32), default="")  # arrived | absent | guardian_contacted
+    resolution: Mapped[str] = mapped_column(String(32), default="")  # see domain.alerts.RESOLUTIONS
     steps: Mapped[list] = mapped_column(JsonType, default=list)
 
 

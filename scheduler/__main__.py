@@ -21,6 +21,14 @@ def build(rt) -> BlockingScheduler:
                   max_instances=1)
     sched.add_job(run(jobs.answer_stale_photo_sets), "interval", minutes=1, id="answer_stale_photo_sets",
                   coalesce=True, max_instances=1)
+    sched.add_job(run(jobs.safety_checks), "interval", minutes=1, id="safety_checks", coalesce=True,
+                  max_instances=1)
+    sched.add_job(run(jobs.teacher_reminders), "interval", minutes=5, id="teacher_reminders", coalesce=True,
+                  max_instances=1)
+    sched.add_job(run(jobs.daily_digests), "interval", minutes=5, id="daily_digests", coalesce=True,
+                  max_instances=1)
+    sched.add_job(run(jobs.check_quota), "interval", minutes=15, id="check_quota", coalesce=True,
+                  max_instances=1, next_run_time=rt.now())
     sched.add_job(run(jobs.purge_inbox), "cron", hour=3, minute=15, id="purge_inbox", coalesce=True,
                   misfire_grace_time=6 * 3600)
     sched.add_job(run(jobs.purge_old_media), "cron", hour=3, minute=30, id="purge_old_media", coalesce=True,

@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot import menu_links, outbox, relay
+from bot import alerting, menu_links, outbox, quota, relay, reminders
 from bot.db import transaction, upsert_insert
 from bot.storage import Storage, discard, storage_for
+from domain.calendar import open_centres
+from domain.safety import cutoff_alerts
 from models import Centre, InboxEvent, InviteAttempt, JobRun, Media, PhotoScan
 
 INBOX_KEEP = timedelta(days=30)
@@ -43,17 +45,92 @@ def sweep_outbox(rt, now: datetime) -> int:
 
 def parent_rollups(rt, now: datetime) -> int:
     """Every few minutes: at each centre's roll-up times, one push per parent group with what parents have not
-    seen yet (work done in 1:1); a restart or a second clock never sends a window twice."""
-    with transaction(rt.sessions) as session:
-        centre_ids = sorted({g.centre_id for g in relay.bound_groups(session)})
+    seen yet (work done in 1:1); a restart or a second clock never sends a window twice. While the quota guard
+    defers roll-ups, their news waits for the daily digest."""
     covered = 0
-    for centre_id in centre_ids:
+    for centre_id in group_centre_ids(rt, now):
         with transaction(rt.sessions) as session:
+            if not quota.allows(session, "rollup", group_cost(session, centre_id), now):
+                continue
             centre = session.get(Centre, centre_id)
             for window in relay.due_windows(centre, now):
                 if claim(session, "rollup", f"{centre.code}:{now.date()}:{window:%H%M}", now):
                     covered += relay.rollup(session, rt.cfg, centre, now, window)
     return covered
+
+
+def group_centre_ids(rt, now: datetime) -> list[int]:
+    """Centres open today that have a bound parent group."""
+    with transaction(rt.sessions) as session:
+        return sorted(open_centres(session, {g.centre_id for g in relay.bound_groups(session)}, now.date()))
+
+
+def group_cost(session: Session, centre_id: int) -> int:
+    """What one push to each of the centre's parent groups costs (LINE bills every member)."""
+    return sum(g.member_count or 0 for g in relay.bound_groups(session, centre_id))
+
+
+def open_centre_ids(rt, now: datetime) -> list[int]:
+    """Every centre that expects children today (not a weekend, public holiday or closure day)."""
+    with transaction(rt.sessions) as session:
+        return sorted(open_centres(session, session.scalars(select(Centre.id)).all(), now.date()))
+
+
+DETECTORS = [cutoff_alerts]  # fn(session, centre, now) -> new alerts; the van's detector runs first
+
+
+def safety_checks(rt, now: datetime) -> int:
+    """Every minute: raise alerts (van overdue, missing at the cutoff), send new ones and repeat urgent ones to the
+    teacher and head, escalate what nobody acknowledged; returns how many alerts went out."""
+    sent = 0
+    for centre_id in open_centre_ids(rt, now):
+        with transaction(rt.sessions) as session:
+            centre = session.get(Centre, centre_id)
+            for detect in DETECTORS:
+                detect(session, centre, now)
+            sent += alerting.send_due(session, centre, now)
+            alerting.escalate_due(session, centre, now)
+    return sent
+
+
+def teacher_reminders(rt, now: datetime) -> int:
+    """Every few minutes: remind teachers who have not recorded check-in, lunch or an activity by their centre's
+    times (school days only; once per centre, kind and day); returns how many reminders were queued."""
+    queued = 0
+    for centre_id in open_centre_ids(rt, now):
+        with transaction(rt.sessions) as session:
+            centre = session.get(Centre, centre_id)
+            for kind in reminders.due(session, centre, now):
+                to = reminders.recipients(session, centre.id)
+                if to and quota.allows(session, "reminder", len(to), now) and \
+                        claim(session, "reminder", f"{centre.code}:{now.date()}:{kind}", now):
+                    queued += reminders.remind(session, centre, kind, now, to)
+    return queued
+
+
+def daily_digests(rt, now: datetime) -> int:
+    """Every few minutes: after each centre's digest time, one push per parent group with the day, for centres that
+    worked in 1:1 (in-group work was seen already); once per centre and day, dropped by the quota guard."""
+    covered = 0
+    for centre_id in group_centre_ids(rt, now):
+        with transaction(rt.sessions) as session:
+            centre = session.get(Centre, centre_id)
+            if not centre.digest_at <= now.time() < relay.DIGEST_UNTIL:
+                continue
+            if quota.allows(session, "digest", group_cost(session, centre.id), now) and claim(session, "digest", f"{centre.code}:{now.date()}",
+                                                                    now):
+                covered += relay.digest(session, rt.cfg, centre, now)
+    return covered
+
+
+def check_quota(rt, now: datetime) -> dict | None:
+    """Every 15 minutes: read LINE's quota and consumption; when the guard starts holding messages back, tell the
+    LAO officials (once per month and stage)."""
+    found = rt.line.quota()
+    with transaction(rt.sessions) as session:
+        reading = quota.refresh(session, found, now)
+        quota.notice(session, now, claim)
+        return reading
 
 
 STALE_SET = timedelta(seconds=60)

@@ -80,7 +80,7 @@ def world(people, org, session, chat, rt, line, clock):
     session.add(Media(key="tray-k1", centre_id=k1.id, lunch_id=lunch.id))
     session.add(Activity(centre_id=k2.id, day=day - timedelta(3), caption="วาดภาพ", posted_by="Uteacher2"))
     session.add(Alert(kind="missing", centre_id=k1.id, child_id=kids["C000001"].id, day=day, raised_at=at(day, 9),
-                      acknowledged_at=at(day, 9, 5), acknowledged_by="Uhead", resolution="guardian_contacted"))
+                      acknowledged_at=at(day, 9, 5), acknowledged_by="Uhead", resolution="contacted"))
     session.add(Alert(kind="missing", level="urgent", centre_id=k4.id, child_id=secret.id, day=day,
                       raised_at=at(day, 9)))
     session.add(Measurement(child_id=kids["C000002"].id, measured_on=day - timedelta(30), weight_kg=14.5,

@@ -11,6 +11,7 @@ from bot.db import transaction, upsert_insert
 from bot.storage import Storage, discard, storage_for
 from domain.calendar import open_centres
 from domain.safety import cutoff_alerts
+from domain.van import van_overdue
 from models import Centre, InboxEvent, InviteAttempt, JobRun, Media, PhotoScan
 
 INBOX_KEEP = timedelta(days=30)
@@ -76,7 +77,7 @@ def open_centre_ids(rt, now: datetime) -> list[int]:
         return sorted(open_centres(session, session.scalars(select(Centre.id)).all(), now.date()))
 
 
-DETECTORS = [cutoff_alerts]  # fn(session, centre, now) -> new alerts; the van's detector runs first
+DETECTORS = [van_overdue, cutoff_alerts]  # fn(session, centre, now) -> new alerts
 
 
 def safety_checks(rt, now: datetime) -> int:

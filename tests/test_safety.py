@@ -344,3 +344,18 @@ def test_officials_see_the_quota_with_the_alerts(monday, chat, people, rt, line)
     use_quota(line, rt, used=300 - 40)
     shown = str(chat.text("Ulao", "การแจ้งเตือนวันนี้"))
     assert "260/300" in shown and "การเตือนครู" in shown
+
+
+def test_the_clock_runs_the_van_detector_before_the_cutoff(monday, chat, people, rt, org, clock, line, session):
+    board(session, "K0001", "C000001", "VAN1", rt.now())
+    trip = session.scalar(select(VanTrip))
+    trip.arrived_at, trip.arrived_by = rt.now(), "Udriver"  # the van reached the centre at 07:30
+    session.commit()
+    at_local(clock, "07:44")
+    assert run_clock(rt) == 0
+    at_local(clock, "07:45")
+    assert run_clock(rt) == 2  # ภูผา boarded and is not checked in; nobody confirmed the van empty
+    assert {(a.kind, a.level) for a in alerts(session)} == {("van", "urgent"), ("van_empty", "urgent")}
+    assert "ยังไม่ยืนยันรถว่าง" in str(line.bot_messages("Uhead")[-1])
+    reply = press(chat, line.bot_messages("Uhead")[-1], "ตรวจรถแล้ว ไม่มีเด็ก", "Uhead")
+    assert "ตรวจรถแล้ว" in texts(reply)

@@ -11,8 +11,8 @@ head, a driver per van, a parent group (every guardian + the teacher and head) a
 linked in 1:1; the LAO gets an official.
 
 Every school day (Thai public holidays and weekends skipped) and centre, seeded: guardians report sick leave in
-1:1 (or the teacher records it); drivers board the van children by tapping the van list, arrive and confirm the van
-empty; the teacher checks children in by name (a few late), records the health check, lunch (menu + tray photo) and
+1:1 (or the teacher records it); drivers board the van children by tapping the van list, say "ถึงศูนย์แล้ว" and
+confirm "รถว่างแล้ว"; the teacher checks children in by name (a few late), records the health check, lunch (menu + tray photo) and
 an activity (photo + caption) — in the parent group (in-group mode) or in 1:1 (1:1 mode) — and forgets lunch or the
 activity now and then (reminders); unreported absences raise cutoff alerts, which the teacher mostly acknowledges
 and otherwise escalate to guardians and the LAO.
@@ -49,7 +49,7 @@ from domain.calendar import is_weekday_open  # noqa: E402
 from domain.invites import create_invite  # noqa: E402
 from domain.roster import import_roster  # noqa: E402
 from models import (Absence, Activity, Alert, Attendance, Centre, Child, ChildGuardian, Guardian, Lao,  # noqa: E402
-                    Lunch)
+                    Lunch, VanTrip)
 from scheduler import jobs  # noqa: E402
 from simulator.demo_roster import generate  # noqa: E402
 from simulator.platform import LinePlatform  # noqa: E402
@@ -197,8 +197,11 @@ class Month:
                 user = f"Ug{guardian_id}"
                 self.line.add_user(user, f"ผู้ปกครอง {guardian_id}")
                 self.run(lambda: self.line.follow(user))
-                link = self.say(f"Ut{code}", f"รหัสผู้ปกครอง {names[child_id]}")[-1]["text"].split("\n\n")[1]
-                self.say(user, link)
+                parts = self.say(f"Ut{code}", f"รหัสผู้ปกครอง {names[child_id]}")[-1]["text"].split("\n\n")
+                self.say(f"Ut{code}", "ยกเลิก")
+                if len(parts) < 2:
+                    continue  # two children share the full name: this guardian stays in the group only
+                self.say(user, parts[1])
                 self.owner[user] = code
                 self.parents_of[child_id].append(user)
         self.line.billable.clear()  # the month's bill starts now (registration replies are free anyway)
@@ -264,7 +267,18 @@ class Month:
             if fate == "sick":
                 events.append((self.at(day, "06:40") + timedelta(minutes=rng.randint(0, 60)), 0,
                                lambda k=kid_id: leave(k)))
-        on_time = [k for k, f in fates.items() if f == "on_time"]
+        vans = defaultdict(list)
+        for kid_id, _, _, van in self.kids[code]:
+            if van and fates[kid_id] == "on_time":
+                vans[van].append(kid_id)
+        for van, riders in vans.items():
+            driver = f"Ud{code}{van}"
+            events.append((self.at(day, "07:00"), 2, lambda d=driver, r=riders: self.board(d, r)))
+            events.append((self.at(day, "07:35"), 2, lambda d=driver: self.say(d, "ถึงศูนย์แล้ว")))
+            batch = " ".join(name[k] for k in riders)
+            events.append((self.at(day, "07:38"), 2, lambda b=batch: self.say(teacher, f"มา {b}", where)))
+            events.append((self.at(day, "07:45"), 2, lambda d=driver: self.empty(d)))
+        on_time = [k for k, f in fates.items() if f == "on_time" and not any(k in r for r in vans.values())]
         rng.shuffle(on_time)
         for n in range(0, len(on_time), 6):
             batch = " ".join(name[k] for k in on_time[n:n + 6])
@@ -282,6 +296,29 @@ class Month:
         if rng.random() > 0.1:
             events.append((self.at(day, "14:00"), 2, lambda: self.activity(teacher, where, day)))
         return events
+
+    def board(self, driver: str, riders: list[int]) -> None:
+        """The driver opens the van list and taps each child who gets on."""
+        shown = self.say(driver, "ขึ้นรถ")
+        for kid_id in riders:
+            if not shown:
+                return
+            buttons = [i["action"] for i in shown[-1].get("quickReply", {}).get("items", [])]
+            mine = next((a for a in buttons if a["type"] == "postback" and f"c={kid_id}&" in a["data"] + "&"), None)
+            if mine is None:
+                shown = self.say(driver, "ขึ้นรถ")  # the child is on another page: open the list again
+                continue
+            before = len(self.line.bot_messages(driver))
+            self.run(lambda: self.line.postback(driver, mine["data"]))
+            shown = self.line.bot_messages(driver)[before:]
+
+    def empty(self, driver: str) -> None:
+        """After the trip the driver confirms the van is empty (checking again when warned), without a photo."""
+        replies = self.say(driver, "รถว่างแล้ว")
+        if replies and self.tap(driver, replies[-1], "ตรวจแล้ว ว่างจริง"):
+            replies = self.line.bot_messages(driver)[-1:]
+        if replies:
+            self.tap(driver, replies[-1], "ไม่ส่งรูป")
 
     def acknowledge(self, code: str, teacher: str) -> None:
         """The teacher answers each open alert: the parent was phoned."""
@@ -325,8 +362,12 @@ class Month:
                     self.delays.append((at - cutoff).total_seconds())
             self.alerts = len(s.scalars(select(Alert.id)).all())
             count = lambda model: len(s.scalars(select(model.id)).all())  # noqa: E731
+            kinds = defaultdict(int)
+            for kind in s.scalars(select(Alert.kind)):
+                kinds[kind] += 1
             self.records = {"arrivals": count(Attendance), "leave": count(Absence), "lunches": count(Lunch),
-                            "activities": count(Activity), "alerts": self.alerts,
+                            "activities": count(Activity), "van trips": count(VanTrip),
+                            "alerts (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")": self.alerts,
                             "escalated": len(s.scalars(select(Alert.id).where(Alert.escalated_at.is_not(None))).all())}
 
     def bill(self) -> dict[str, dict[str, int]]:

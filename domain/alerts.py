@@ -34,18 +34,18 @@ def raise_alert(session: Session, centre: Centre, kind: str, day: date, now: dat
                 van_code: str = "", level: str = "alert", detail: str = "") -> Alert | None:
     """Create the alert unless it exists already (same kind, child or van, day); returns the new row or None.
 
-    Safe under a second clock: the insert is ON CONFLICT DO NOTHING on (kind, child, day); alerts without a
-    child (van_empty) are unique per van through the caller's job claim.
+    Safe under a second clock: the insert is ON CONFLICT DO NOTHING on (kind, child, day), or for alerts
+    without a child (van_empty) on (kind, centre, van, day).
     """
-    if child is None:
-        existing = session.scalar(select(Alert.id).where(Alert.kind == kind, Alert.centre_id == centre.id,
-                                                         Alert.van_code == van_code, Alert.day == day))
-        if existing is not None:
-            return None
     stmt = upsert_insert(session, Alert).values(
         kind=kind, level=level, centre_id=centre.id, child_id=child.id if child else None, van_code=van_code,
-        day=day, raised_at=_utc(now), detail=detail, sends=0, resolution="", steps=[]
-    ).on_conflict_do_nothing(index_elements=["kind", "child_id", "day"]).returning(Alert.id)
+        day=day, raised_at=_utc(now), detail=detail, sends=0, resolution="", steps=[])
+    if child is None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "centre_id", "van_code", "day"],
+                                           index_where=Alert.child_id.is_(None))
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "child_id", "day"])
+    stmt = stmt.returning(Alert.id)
     new_id = session.execute(stmt).scalar()
     if new_id is None:
         return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, JsonType, UtcDateTime, utcnow
@@ -161,7 +161,9 @@ class Alert(Base):
     """A safety alert (missing child, van) and who acknowledged it how; escalation steps in `steps`."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("kind", "child_id", "day"), Index("ix_alerts_centre_day", "centre_id", "day"))
+    __table_args__ = (UniqueConstraint("kind", "child_id", "day"), Index("ix_alerts_centre_day", "centre_id", "day"),
+                      Index("uq_alerts_van_day", "kind", "centre_id", "van_code", "day", unique=True,
+                            sqlite_where=text("child_id IS NULL"), postgresql_where=text("child_id IS NULL")))
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # missing | van | van_empty
     level: Mapped[str] = mapped_column(String(8), default="alert")  # alert | urgent

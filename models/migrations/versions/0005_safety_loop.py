@@ -70,6 +70,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('sends', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('last_sent_at', models.base.UtcDateTime(timezone=True), nullable=True))
 
+    op.create_index('uq_alerts_van_day', 'alerts', ['kind', 'centre_id', 'van_code', 'day'], unique=True,
+                    sqlite_where=sa.text('child_id IS NULL'), postgresql_where=sa.text('child_id IS NULL'))
+
     with op.batch_alter_table('centres', schema=None) as batch_op:
         batch_op.add_column(sa.Column('escalate_minutes', sa.Integer(), nullable=False, server_default='15'))
         batch_op.add_column(sa.Column('van_grace_minutes', sa.Integer(), nullable=False, server_default='15'))
@@ -105,6 +108,7 @@ def downgrade() -> None:
         batch_op.drop_column('van_grace_minutes')
         batch_op.drop_column('escalate_minutes')
 
+    op.drop_index('uq_alerts_van_day', table_name='alerts')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_column('last_sent_at')
         batch_op.drop_column('sends')

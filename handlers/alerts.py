@@ -14,11 +14,23 @@ from handlers.checkin import number
 from models import Alert, Centre, Child
 
 
+STALE = "ปุ่มนี้ใช้ไม่ได้แล้วค่ะ พิมพ์ \"แจ้งเตือนที่ค้าง\" เพื่อดูรายการล่าสุด"
+
+
 def alert_of(ctx) -> Alert | None:
     """The alert a button names, if the sender is a teacher or head of its centre (else a refusal is replied)."""
     alert = ctx.session.get(Alert, number(ctx, "id"))
     if alert is None or staff_at(ctx, alert.centre_id) is None:
         ctx.reply(text("ปุ่มนี้ใช้ได้เฉพาะครูและหัวหน้าของศูนย์นี้ค่ะ"))
+        return None
+    return alert
+
+
+def open_alert_of(ctx) -> Alert | None:
+    """The alert a button names if it is still open; otherwise the sender is told why not (None)."""
+    alert = alert_of(ctx)
+    if alert is not None and alert.acknowledged_at is not None:
+        already_handled(ctx, alert)
         return None
     return alert
 
@@ -49,11 +61,9 @@ def register(router: Router) -> None:
     @router.on(postback="al.ack")
     def acknowledged_alert(ctx):
         """A teacher answered an alert: arrived (checks the child in), guardian contacted, or van checked."""
-        alert = alert_of(ctx)
+        alert = open_alert_of(ctx)
         if alert is None:
             return
-        if alert.acknowledged_at is not None:
-            return already_handled(ctx, alert)
         resolution = ctx.postback.get("r", "")
         child = ctx.session.get(Child, alert.child_id) if alert.child_id else None
         if resolution == "arrived" and child is not None:
@@ -66,17 +76,17 @@ def register(router: Router) -> None:
             acknowledge(ctx.session, alert, ctx.user_id, resolution, ctx.now)
             what = child.short_name if child else f"รถ {alert.van_code}"
             return done(ctx, alert, f"✅ บันทึกแล้ว: {what} — {RESOLUTIONS[resolution]}")
-        ctx.reply(text("ปุ่มนี้ใช้ไม่ได้แล้วค่ะ พิมพ์ \"แจ้งเตือนที่ค้าง\" เพื่อดูรายการล่าสุด"))
+        ctx.reply(text(STALE))
 
     @router.on(postback="al.leave")
     def chose_leave(ctx):
         """A teacher tapped ลา on an alert: sick or personal leave for today?"""
-        alert = alert_of(ctx)
+        alert = open_alert_of(ctx)
         if alert is None:
             return
-        if alert.acknowledged_at is not None:
-            return already_handled(ctx, alert)
-        child = ctx.session.get(Child, alert.child_id)
+        child = ctx.session.get(Child, alert.child_id) if alert.child_id else None
+        if child is None:
+            return ctx.reply(text(STALE))
         ctx.reply(text(f"{child.short_name} ลาแบบไหนคะ (บันทึกเฉพาะวันนี้)", [
             postback("ลาป่วย", "al.absent", f"{child.short_name} ลาป่วย", id=alert.id, k="sick"),
             postback("ลากิจ", "al.absent", f"{child.short_name} ลากิจ", id=alert.id, k="personal")]))
@@ -84,15 +94,12 @@ def register(router: Router) -> None:
     @router.on(postback="al.absent")
     def recorded_leave(ctx):
         """The teacher chose the kind of leave: record today's absence (this settles the alert)."""
-        alert = alert_of(ctx)
-        kind = ctx.postback.get("k")
+        alert, kind = open_alert_of(ctx), ctx.postback.get("k")
         if alert is None:
             return
-        if alert.acknowledged_at is not None:
-            return already_handled(ctx, alert)
         child = ctx.session.get(Child, alert.child_id) if alert.child_id else None
         if child is None or kind not in ("sick", "personal"):
-            return ctx.reply(text("ปุ่มนี้ใช้ไม่ได้แล้วค่ะ พิมพ์ \"แจ้งเตือนที่ค้าง\" เพื่อดูรายการล่าสุด"))
+            return ctx.reply(text(STALE))
         record_absence(ctx.session, child, kind, ctx.today, ctx.today, by=ctx.user_id, now=ctx.now,
                        note="บันทึกจากการแจ้งเตือน")
         done(ctx, alert, f"✅ บันทึกแล้ว: {child.short_name} {RESOLUTIONS[kind]}วันนี้")

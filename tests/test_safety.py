@@ -359,3 +359,17 @@ def test_the_clock_runs_the_van_detector_before_the_cutoff(monday, chat, people,
     assert "ยังไม่ยืนยันรถว่าง" in str(line.bot_messages("Uhead")[-1])
     reply = press(chat, line.bot_messages("Uhead")[-1], "ตรวจรถแล้ว ไม่มีเด็ก", "Uhead")
     assert "ตรวจรถแล้ว" in texts(reply)
+
+
+def test_forged_or_foreign_alert_buttons_are_refused(monday, chat, people, rt, org, clock, line, session):
+    at_local(clock, "09:00")
+    run_clock(rt)
+    alert = alerts(session)[0]
+    assert "เฉพาะครูและหัวหน้าของศูนย์นี้" in texts(chat.postback("Uteacher2", f"a=al.ack&id={alert.id}&r=arrived"))
+    assert "เฉพาะครูและหัวหน้าของศูนย์นี้" in texts(chat.postback("Uteacher", "a=al.ack&id=99999&r=arrived"))
+    assert "ใช้ไม่ได้แล้ว" in texts(chat.postback("Uteacher", f"a=al.ack&id={alert.id}&r=van_checked"))
+    assert "ใช้ไม่ได้แล้ว" in texts(chat.postback("Uteacher", f"a=al.absent&id={alert.id}&k=holiday"))
+    assert "เฉพาะครูและหัวหน้าของศูนย์นี้" in texts(chat.postback("Uparent", "a=al.leave&id=abc"))
+    assert alerts(session)[0].acknowledged_at is None
+    assert "แจ้งเตือนเป็นข้อมูลส่วนตัว" not in texts(chat.text("Uteacher", "แจ้งเตือนที่ค้าง"))
+    assert "เฉพาะครูและหัวหน้าศูนย์" in texts(chat.text("Uparent", "แจ้งเตือนที่ค้าง"))

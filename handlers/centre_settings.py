@@ -42,6 +42,16 @@ def settings_message(centre, today: date) -> dict:
                        say("วันปิดศูนย์")])
 
 
+def save(ctx, action: str, **changes) -> None:
+    """Apply the head's change to her centre, audit it, and answer with the settings as they are now."""
+    centre = work_centre(ctx)
+    for field, value in changes.items():
+        setattr(centre, field, value)
+    audit(ctx.session, ctx.user_id, action, centre.code, at=ctx.now,
+          **{f: f"{v:%H:%M}" if isinstance(v, time) else v for f, v in changes.items()})
+    ctx.reply(settings_message(centre, ctx.today))
+
+
 def register(router: Router) -> None:
     """ตั้งค่าศูนย์ and its changes (heads only)."""
 
@@ -55,10 +65,7 @@ def register(router: Router) -> None:
     @router.on(postback="st.checkout", when=is_head)
     def toggled_checkout(ctx):
         """Turn check-out on or off."""
-        centre = work_centre(ctx)
-        centre.checkout_enabled = ctx.postback.get("v") == "1"
-        audit(ctx.session, ctx.user_id, "centre.checkout", centre.code, at=ctx.now, on=centre.checkout_enabled)
-        ctx.reply(settings_message(centre, ctx.today))
+        save(ctx, "centre.checkout", checkout_enabled=ctx.postback.get("v") == "1")
 
     @router.on(text=r"^เวลาตัดยอด", when=is_head)
     def typed_cutoff(ctx):
@@ -66,10 +73,7 @@ def register(router: Router) -> None:
         found = TIMES.findall(ctx.text)
         if len(found) != 1:
             return ctx.reply(text("พิมพ์เวลาเดียว เช่น \"เวลาตัดยอด 09:00\" ค่ะ"))
-        centre = work_centre(ctx)
-        centre.cutoff = time(int(found[0][0]), int(found[0][1]))
-        audit(ctx.session, ctx.user_id, "centre.cutoff", centre.code, at=ctx.now, cutoff=f"{centre.cutoff:%H:%M}")
-        ctx.reply(settings_message(centre, ctx.today))
+        save(ctx, "centre.cutoff", cutoff=time(int(found[0][0]), int(found[0][1])))
 
     @router.on(text=r"^เวลาส่งสรุป", when=is_head)
     def typed_rollup_times(ctx):
@@ -79,10 +83,7 @@ def register(router: Router) -> None:
         if not found or len(found) > 4:
             return ctx.reply(text("พิมพ์เวลา 1-4 เวลา เช่น \"เวลาส่งสรุป 09:00\" ค่ะ (ส่งแต่ละครั้งคิดค่าข้อความตามจำนวน"
                                   "สมาชิกในกลุ่ม)"))
-        centre = work_centre(ctx)
-        centre.rollup_times = ",".join(f"{t:%H:%M}" for t in found)
-        audit(ctx.session, ctx.user_id, "centre.rollup_times", centre.code, at=ctx.now, times=centre.rollup_times)
-        ctx.reply(settings_message(centre, ctx.today))
+        save(ctx, "centre.rollup_times", rollup_times=",".join(f"{t:%H:%M}" for t in found))
 
     @router.on(text=r"^เวลาเตือน", when=is_head)
     def typed_reminder_times(ctx):
@@ -91,11 +92,7 @@ def register(router: Router) -> None:
         found = [time(int(h), int(m)) for h, m in TIMES.findall(ctx.text)]
         if len(found) != 3 or found != sorted(found):
             return ctx.reply(text("พิมพ์ 3 เวลาเรียงกัน (เช็คชื่อ อาหาร กิจกรรม) เช่น \"เวลาเตือน 09:30 12:30 15:00\" ค่ะ"))
-        centre = work_centre(ctx)
-        centre.remind_checkin, centre.remind_lunch, centre.remind_activity = found
-        audit(ctx.session, ctx.user_id, "centre.reminders", centre.code, at=ctx.now,
-              times=[f"{t:%H:%M}" for t in found])
-        ctx.reply(settings_message(centre, ctx.today))
+        save(ctx, "centre.reminders", remind_checkin=found[0], remind_lunch=found[1], remind_activity=found[2])
 
     @router.on(text=r"^เวลาสรุปประจำวัน", when=is_head)
     def typed_digest_time(ctx):
@@ -104,10 +101,7 @@ def register(router: Router) -> None:
         if len(found) != 1 or not time(12, 0) <= time(int(found[0][0]), int(found[0][1])) < DIGEST_UNTIL:
             return ctx.reply(text(f"พิมพ์เวลาเดียวระหว่าง 12:00 ถึง {DIGEST_UNTIL:%H:%M} เช่น "
                                   "\"เวลาสรุปประจำวัน 15:30\" ค่ะ"))
-        centre = work_centre(ctx)
-        centre.digest_at = time(int(found[0][0]), int(found[0][1]))
-        audit(ctx.session, ctx.user_id, "centre.digest_at", centre.code, at=ctx.now, at_time=f"{centre.digest_at:%H:%M}")
-        ctx.reply(settings_message(centre, ctx.today))
+        save(ctx, "centre.digest_at", digest_at=time(int(found[0][0]), int(found[0][1])))
 
     @router.on(text=r"^(ส่งต่อแจ้งเตือน|เด็กรถเช็คชื่อภายใน)", when=is_head)
     def typed_safety_minutes(ctx):
@@ -115,8 +109,5 @@ def register(router: Router) -> None:
         found = re.findall(r"\d+", ctx.text)
         if len(found) != 1 or not 5 <= int(found[0]) <= 60:
             return ctx.reply(text("พิมพ์จำนวนนาที 5-60 เช่น \"ส่งต่อแจ้งเตือน 15 นาที\" ค่ะ"))
-        centre = work_centre(ctx)
         field = "escalate_minutes" if ctx.text.startswith("ส่งต่อ") else "van_grace_minutes"
-        setattr(centre, field, int(found[0]))
-        audit(ctx.session, ctx.user_id, f"centre.{field}", centre.code, at=ctx.now, minutes=int(found[0]))
-        ctx.reply(settings_message(centre, ctx.today))
+        save(ctx, f"centre.{field}", **{field: int(found[0])})

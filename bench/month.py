@@ -14,8 +14,9 @@ Every school day (Thai public holidays and weekends skipped) and centre, seeded:
 1:1 (or the teacher records it); drivers board the van children by tapping the van list, say "ถึงศูนย์แล้ว" and
 confirm "รถว่างแล้ว"; the teacher checks children in by name (a few late), records the health check, lunch (menu + tray photo) and
 an activity (photo + caption) — in the parent group (in-group mode) or in 1:1 (1:1 mode) — and forgets lunch or the
-activity now and then (reminders); unreported absences raise cutoff alerts, which the teacher mostly acknowledges
-and otherwise escalate to guardians and the LAO.
+activity now and then (reminders); unreported absences and late arrivals raise cutoff alerts, which the teacher
+answers 3-20 minutes after the cutoff (after 15 they have escalated to guardians and the LAO); an urgent van alert
+is answered within minutes.
 
 Printed: per centre and mode, billable messages in the month by kind (group pushes, staff, guardians, officials),
 and the delay from cutoff to the alert push (simulated clock, minute ticks) plus the wall time of the safety job.
@@ -275,27 +276,36 @@ class Month:
             driver = f"Ud{code}{van}"
             events.append((self.at(day, "07:00"), 2, lambda d=driver, r=riders: self.board(d, r)))
             events.append((self.at(day, "07:35"), 2, lambda d=driver: self.say(d, "ถึงศูนย์แล้ว")))
-            batch = " ".join(name[k] for k in riders)
-            events.append((self.at(day, "07:38"), 2, lambda b=batch: self.say(teacher, f"มา {b}", where)))
+            events.append((self.at(day, "07:38"), 2, lambda r=riders: self.checkin(teacher, r, name, where)))
             events.append((self.at(day, "07:45"), 2, lambda d=driver: self.empty(d)))
         on_time = [k for k, f in fates.items() if f == "on_time" and not any(k in r for r in vans.values())]
         rng.shuffle(on_time)
         for n in range(0, len(on_time), 6):
-            batch = " ".join(name[k] for k in on_time[n:n + 6])
             events.append((self.at(day, "07:30") + timedelta(minutes=10 * (n // 6)), 2,
-                           lambda b=batch: self.say(teacher, f"มา {b}", where)))
+                           lambda b=on_time[n:n + 6]: self.checkin(teacher, b, name, where)))
         events.append((self.at(day, "08:40"), 2, lambda: self.say(teacher, "สุขภาพปกติทุกคน", where)))
         for kid_id, fate in fates.items():
             if fate == "late":
                 events.append((self.at(day, "09:05") + timedelta(minutes=rng.randint(0, 35)), 2,
-                               lambda k=kid_id: self.say(teacher, f"มา {name[k]}", where)))
+                               lambda k=kid_id: self.checkin(teacher, [k], name, where)))
         ack_at = self.at(day, "09:00") + timedelta(minutes=rng.randint(3, 20))  # > 15 min: escalated
         events.append((ack_at, 2, lambda: self.acknowledge(code, teacher)))
+        events.append((self.at(day, "07:55"), 2, lambda: self.acknowledge(code, teacher)))  # urgent: at once
         if rng.random() > 0.1:
             events.append((self.at(day, "10:45"), 2, lambda: self.lunch(teacher, where, day)))
         if rng.random() > 0.1:
             events.append((self.at(day, "14:00"), 2, lambda: self.activity(teacher, where, day)))
         return events
+
+    def checkin(self, teacher: str, kids: list[int], names: dict, where: str | None) -> None:
+        """The teacher types "มา <names>"; where two children share a name she taps the right one."""
+        replies = self.say(teacher, "มา " + " ".join(names[k] for k in kids), where)
+        buttons = [i["action"] for m in replies for i in m.get("quickReply", {}).get("items", [])
+                   if i["action"]["type"] == "postback" and "a=ci.arrive" in i["action"]["data"]]
+        for kid_id in kids:
+            mine = next((a for a in buttons if f"c={kid_id}&" in a["data"] + "&"), None)
+            if mine:
+                self.run(lambda a=mine: self.line.postback(teacher, a["data"], group_id=where))
 
     def board(self, driver: str, riders: list[int]) -> None:
         """The driver opens the van list and taps each child who gets on."""
@@ -328,9 +338,14 @@ class Month:
         if not open_:
             return
         cards = [m for m in self.line.bot_messages(teacher) if m.get("type") == "flex"]
-        if cards:
-            for _ in open_:
-                self.tap(teacher, cards[-1], "ติดต่อผู้ปกครองแล้ว")
+        if not cards:
+            return
+        for card in cards[-1]["contents"]["contents"]:
+            actions = {b["action"]["label"]: b["action"] for b in card.get("footer", {}).get("contents", [])}
+            urgent = "ด่วน" in str(card.get("body", ""))
+            action = actions.get("มาแล้ว" if urgent else "ติดต่อผู้ปกครองแล้ว") or actions.get("ตรวจรถแล้ว ไม่มีเด็ก")
+            if action:
+                self.run(lambda a=action: self.line.postback(teacher, a["data"]))
 
     def lunch(self, teacher: str, where: str | None, day: date) -> None:
         self.say(teacher, "อาหารกลางวัน", where)

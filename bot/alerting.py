@@ -73,8 +73,9 @@ def alert_bubble(session: Session, alert: Alert, tz) -> dict:
         lines.append(txt(alert.detail))
     lines.append(txt(f"แจ้งเมื่อ {hhmm(alert.raised_at.astimezone(tz))} น.", size="xs"))
     if alert.acknowledged_at:
-        lines.append(txt(f"✅ {RESOLUTIONS.get(alert.resolution, alert.resolution)} โดย "
-                         f"{person_name(session, alert.acknowledged_by) or '-'} {hhmm(alert.acknowledged_at.astimezone(tz))}"))
+        who = person_name(session, alert.acknowledged_by) or "-"
+        lines.append(txt(f"✅ {RESOLUTIONS.get(alert.resolution, alert.resolution)} โดย {who} "
+                         f"{hhmm(alert.acknowledged_at.astimezone(tz))}"))
         return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines)
     return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines, actions(alert))
 

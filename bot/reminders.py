@@ -46,8 +46,9 @@ def recipients(session: Session, centre_id: int) -> list[str]:
 def remind(session: Session, centre: Centre, kind: str, now: datetime, to: list[str]) -> int:
     """Push one reminder of `kind` to each of `to`; returns how many were queued."""
     _, _, missing, move = KINDS[kind]
-    body = f"⏰ เตือนความจำค่ะ: วันนี้ ({thai_date(now.date())}) {centre.name} {missing}\nแตะปุ่มด้านล่างเพื่อบันทึกได้เลย"
+    body = (f"⏰ เตือนความจำค่ะ: วันนี้ ({thai_date(now.date())}) {centre.name} {missing}\n"
+            "แตะปุ่มด้านล่างเพื่อบันทึกได้เลย")
     for uid in to:
-        outbox.queue_push(session, uid, [text(body, [say(move)])], key=f"remind:{centre.code}:{now.date()}:{kind}:{uid}",
-                          now=now)
+        outbox.queue_push(session, uid, [text(body, [say(move)])],
+                          key=f"remind:{centre.code}:{now.date()}:{kind}:{uid}", now=now)
     return len(to)

@@ -14,21 +14,14 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages import bubble, carousel, postback, say, text, txt
-from domain.alerts import KINDS, RESOLUTIONS, log_step
+from domain.alerts import KINDS, RESOLUTIONS, log_step, staff_recipients
 from domain.dashboards import person_name
 from domain.thai import hhmm, thai_date
-from models import Alert, Centre, Child, ChildGuardian, Guardian, Lao, Official, Staff
+from models import Alert, Centre, Child, ChildGuardian, Guardian, Lao, Official
 
 REPEAT = timedelta(minutes=5)  # urgent alerts come back this often until acknowledged
 RED, ORANGE = "#C62828", "#EF6C00"
 PAGE = 10  # alert bubbles per carousel (+ a header bubble and a "more" bubble ≤ 12)
-
-
-def staff_recipients(session: Session, centre_id: int) -> list[str]:
-    """LINE ids of the centre's active teachers and head (who receive alerts)."""
-    return sorted(set(session.scalars(select(Staff.line_user_id).where(
-        Staff.centre_id == centre_id, Staff.active, Staff.role.in_(("teacher", "head")),
-        Staff.line_user_id.is_not(None)))))
 
 
 def lao_recipients(session: Session, centre: Centre) -> list[str]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import upsert_insert
-from models import Alert, Centre, Child
+from models import Alert, Centre, Child, Staff
 
 KINDS = {"missing": "เด็กยังไม่มาถึง", "van": "เด็กขึ้นรถแต่ยังไม่เช็คชื่อ", "van_empty": "ยังไม่ยืนยันรถว่าง"}
 RESOLUTIONS = {"arrived": "มาถึงแล้ว", "sick": "ลาป่วย", "personal": "ลากิจ", "absent": "ผู้ปกครองแจ้งลา",
@@ -76,3 +76,10 @@ def open_alerts(session: Session, centre_id: int, day: date) -> list[Alert]:
     return list(session.scalars(select(Alert).where(Alert.centre_id == centre_id, Alert.day == day,
                                                     Alert.acknowledged_at.is_(None)).order_by(Alert.raised_at,
                                                                                                Alert.id)))
+
+
+def staff_recipients(session: Session, centre_id: int) -> list[str]:
+    """LINE ids of the centre's active teachers and head (who receive alerts); none = the centre is not on LINE yet."""
+    return sorted(set(session.scalars(select(Staff.line_user_id).where(
+        Staff.centre_id == centre_id, Staff.active, Staff.role.in_(("teacher", "head")),
+        Staff.line_user_id.is_not(None)))))

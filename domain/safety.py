@@ -3,7 +3,9 @@
 - expected / missing: `domain.expected.missing_children` (open day, active, not arrived, not on leave);
 - a child who boarded the van this morning and is not checked in: an urgent "van" alert at once;
 - a child with a late notice: waited for until the time the guardian gave (no time given: until noon);
-- a child with any alert today already is not alerted again.
+- a child with any alert today already is not alerted again;
+- a centre whose teachers and head are not on LINE yet (not using the system) raises nothing: it records no
+  check-ins, so every child would look missing every day.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.alerts import raise_alert
+from domain.alerts import raise_alert, staff_recipients
 from domain.expected import missing_children
 from domain.thai import hhmm
 from models import Absence, Alert, Centre, VanBoarding, VanTrip
@@ -42,7 +44,7 @@ def boarded_this_morning(session: Session, centre_id: int, day) -> dict[int, tup
 
 def cutoff_alerts(session: Session, centre: Centre, now: datetime) -> list[Alert]:
     """After the cutoff: raise an alert for every missing child (urgent if they boarded the van); idempotent."""
-    if now.time() < centre.cutoff:
+    if now.time() < centre.cutoff or not staff_recipients(session, centre.id):
         return []
     day = now.date()
     missing = missing_children(session, centre.id, day)

@@ -373,3 +373,10 @@ def test_forged_or_foreign_alert_buttons_are_refused(monday, chat, people, rt, o
     assert alerts(session)[0].acknowledged_at is None
     assert "แจ้งเตือนเป็นข้อมูลส่วนตัว" not in texts(chat.text("Uteacher", "แจ้งเตือนที่ค้าง"))
     assert "เฉพาะครูและหัวหน้าศูนย์" in texts(chat.text("Uparent", "แจ้งเตือนที่ค้าง"))
+
+
+def test_a_centre_not_on_line_yet_raises_no_cutoff_alerts(clock, rt, org, session, line):
+    at_local(clock, "09:30")  # nobody at K0001/K0002 registered: no check-ins, and nobody to tell
+    assert run_clock(rt) == 0
+    assert not alerts(session)
+    assert not [c for c in line.calls if c["path"] == "/v2/bot/message/push"]

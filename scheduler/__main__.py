@@ -11,28 +11,27 @@ from scheduler import jobs
 log = logging.getLogger("scheduler")
 
 
+SCHEDULE = [  # (job, trigger, trigger arguments); every job is a plain function of (rt, now)
+    (jobs.sweep_outbox, "interval", {"minutes": 1}),
+    (jobs.safety_checks, "interval", {"minutes": 1}),
+    (jobs.answer_stale_photo_sets, "interval", {"minutes": 1}),
+    (jobs.parent_rollups, "interval", {"minutes": 5}),
+    (jobs.teacher_reminders, "interval", {"minutes": 5}),
+    (jobs.daily_digests, "interval", {"minutes": 5}),
+    (jobs.check_quota, "interval", {"minutes": 15}),
+    (jobs.purge_inbox, "cron", {"hour": 3, "minute": 15, "misfire_grace_time": 6 * 3600}),
+    (jobs.purge_old_media, "cron", {"hour": 3, "minute": 30, "misfire_grace_time": 6 * 3600}),
+]
+
+
 def build(rt) -> BlockingScheduler:
-    """A scheduler in the deployment's timezone with every job registered."""
+    """A scheduler in the deployment's timezone with every job registered under its own name."""
     sched = BlockingScheduler(timezone=rt.tz)
-    run = lambda job: (lambda: job(rt, rt.now()))  # noqa: E731 — each job reads the clock when it fires
-    sched.add_job(run(jobs.sweep_outbox), "interval", minutes=1, id="sweep_outbox", coalesce=True,
-                  max_instances=1)
-    sched.add_job(run(jobs.parent_rollups), "interval", minutes=5, id="parent_rollups", coalesce=True,
-                  max_instances=1)
-    sched.add_job(run(jobs.answer_stale_photo_sets), "interval", minutes=1, id="answer_stale_photo_sets",
-                  coalesce=True, max_instances=1)
-    sched.add_job(run(jobs.safety_checks), "interval", minutes=1, id="safety_checks", coalesce=True,
-                  max_instances=1)
-    sched.add_job(run(jobs.teacher_reminders), "interval", minutes=5, id="teacher_reminders", coalesce=True,
-                  max_instances=1)
-    sched.add_job(run(jobs.daily_digests), "interval", minutes=5, id="daily_digests", coalesce=True,
-                  max_instances=1)
-    sched.add_job(run(jobs.check_quota), "interval", minutes=15, id="check_quota", coalesce=True,
-                  max_instances=1, next_run_time=rt.now())
-    sched.add_job(run(jobs.purge_inbox), "cron", hour=3, minute=15, id="purge_inbox", coalesce=True,
-                  misfire_grace_time=6 * 3600)
-    sched.add_job(run(jobs.purge_old_media), "cron", hour=3, minute=30, id="purge_old_media", coalesce=True,
-                  misfire_grace_time=6 * 3600)
+    for job, trigger, args in SCHEDULE:
+        fire = (lambda job=job: job(rt, rt.now()))  # each job reads the clock when it fires
+        first = {"next_run_time": rt.now()} if job is jobs.check_quota else {}
+        sched.add_job(fire, trigger, id=job.__name__, name=job.__name__, coalesce=True, max_instances=1,
+                      **first, **args)
     return sched
 
 

@@ -380,3 +380,12 @@ def test_a_centre_not_on_line_yet_raises_no_cutoff_alerts(clock, rt, org, sessio
     assert run_clock(rt) == 0
     assert not alerts(session)
     assert not [c for c in line.calls if c["path"] == "/v2/bot/message/push"]
+
+
+def test_the_clock_process_schedules_every_job_once(rt):
+    from scheduler.__main__ import build
+
+    ids = [job.id for job in build(rt).get_jobs()]
+    assert len(ids) == len(set(ids))
+    assert {"safety_checks", "teacher_reminders", "daily_digests", "check_quota", "parent_rollups",
+            "sweep_outbox"} <= set(ids)

@@ -2,7 +2,8 @@
 
 Dispatch order, stated once: the always-routes ("ยกเลิก"); the active (unexpired) flow's state handlers, then its fallbacks; then the
 entry routes in registration order (an entry re-enters, ending any active flow); then the default.
-A command text (a rich-menu button) ends any active flow first, so a menu tap is never read as flow input.
+A command (a rich-menu button's text, or a typed command pattern such as a teacher's "มา ภูผา") ends any active
+flow first, so it is never read as flow input.
 A handler returns the next state name, or END to finish the flow (its draft is then discarded).
 """
 from __future__ import annotations
@@ -104,10 +105,23 @@ class Router:
         self.first: list[Route] = []
         self.default: Handler | None = None
         self.commands: set[str] = set()
+        self.command_patterns: list[tuple[re.Pattern, Callable | None]] = []
 
     def add_commands(self, texts) -> None:
         """Texts that always mean a fresh command (rich-menu buttons): they end any active flow."""
         self.commands.update(texts)
+
+    def add_command_pattern(self, pattern: str, when: Callable | None = None) -> None:
+        """Typed commands that always mean a fresh command for whoever `when` accepts (e.g. a teacher's
+        "มา ภูผา"): they end any active flow instead of being read as its input."""
+        self.command_patterns.append((re.compile(pattern), when))
+
+    def is_command(self, ctx) -> bool:
+        """Whether the event is a command that ends any active flow."""
+        if ctx.text is None:
+            return False
+        return ctx.text in self.commands or any(p.search(ctx.text) and (when is None or when(ctx))
+                                                for p, when in self.command_patterns)
 
     def add_flow(self, flow: Flow) -> Flow:
         """Add a flow; its entries join the route list at this point of the priority order."""
@@ -141,7 +155,7 @@ class Router:
             if route.match(ctx):
                 return self._run(ctx, route)
         flow = self.flows.get(conv.flow or "")
-        if flow and (ctx.flow_expired() or ctx.text in self.commands):
+        if flow and (ctx.flow_expired() or self.is_command(ctx)):
             ctx.end_flow()
             flow = None
         if flow:

@@ -18,7 +18,7 @@ from domain.calendar import centre_school_days, closures_between, holiday_name
 from domain.thai import MONTHS, WEEKDAYS
 from domain.thaidates import SPAN, TIME, DateProblem, find_days, find_time, span_text
 from handlers.actors import bound_centre_id, is_recorder, staff_rows, work_centre
-from handlers.checkin import child_button, number
+from handlers.checkin import child_button, number, same_name
 from handlers.parents import my_children, name_of
 from models import Absence, Child
 
@@ -173,7 +173,7 @@ def ask_child(ctx, lines: list[str], kids: list[Child], pending: list[list[int]]
     kind = KIND_LABEL[ctx.draft["kind"]]
     options = children_of(ctx, pending[0]) if pending else []
     if options:
-        lines.append(f"ชื่อ \"{options[0].short_name}\" มี {len(options)} คน {kind}คนไหนคะ")
+        lines.append(f"{same_name(options)} {kind}คนไหนคะ")
         quick = [child_button(c, "ab.child", c.display_name) for c in options[:12]]
     elif ctx.draft.get("who") == "guardian":
         own = my_children(ctx)

@@ -34,6 +34,11 @@ def number(ctx, key: str) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def same_name(options: list[Child]) -> str:
+    """'ชื่อนี้มี 2 คน: ภูผา (ภูริ), ขิง (ภูริ)' — the children a typed name could mean."""
+    return f"ชื่อนี้มี {len(options)} คน: " + ", ".join(f"{c.short_name} ({c.first_name})" for c in options)
+
+
 def child_button(child: Child, action: str, display: str, **params) -> dict:
     """A button for one of several children with the same name: nickname and first name tell them apart."""
     return postback(f"{child.short_name} {child.first_name}", action, display, c=child.id, **params)
@@ -125,6 +130,8 @@ def register(router: Router) -> None:
         lead = arrival_line(ctx, child, row, created)
         ctx.reply(missing_message(ctx, centre, number(ctx, "p"), lead=lead))
 
+    router.add_command_pattern(r"^มา(แล้ว)?\s+\S", when=is_recorder)  # a check-in never feeds another flow
+
     @router.on(text=ARRIVED_TEXT, when=is_recorder)
     def typed_arrivals(ctx):
         """The teacher typed 'มา ภูผา ข้าวปุ้น' (or 'ภูผา ข้าวปุ้น มาแล้ว'): check in each named child, ask when a
@@ -142,7 +149,7 @@ def register(router: Router) -> None:
             lines.append(f"❓ ไม่พบชื่อ \"{word}\" ในศูนย์นี้")
         quick = []
         for options in ambiguous:
-            lines.append(f"❓ ชื่อ \"{options[0].short_name}\" มี {len(options)} คน กรุณาเลือกคนที่มา")
+            lines.append(f"❓ {same_name(options)} กรุณาเลือกคนที่มา")
             quick += [child_button(c, "ci.arrive", f"{c.display_name} มาแล้ว") for c in options]
         waiting, _ = not_arrived(ctx.session, centre.id, ctx.today)
         lines.append(f"ยังไม่มา {len(waiting)} คน" if waiting else "เด็กมาครบทุกคนแล้วค่ะ 🎉")

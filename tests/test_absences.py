@@ -205,3 +205,11 @@ def test_leave_for_today_settles_the_missing_alert(clock, chat, people, org, ses
     settled = session.get(Alert, alert.id)
     assert settled.acknowledged_at is not None and settled.resolution == "sick"
     assert absences(session)[0].note == "เป็นไข้"
+
+
+def test_a_check_in_typed_while_the_bot_asks_which_child_is_a_check_in(chat, people, session, org):
+    asked = texts(chat.text("Uteacher", "ลาป่วย ภูริ"))  # two children are called ภูริ
+    assert "ชื่อนี้มี 2 คน: ขิง (ภูริ), ภูผา (ภูริ)" in asked
+    replies = texts(chat.text("Uteacher", "มา ข้าวหอม"))
+    assert "ข้าวหอม มาแล้ว" in replies and "ลาป่วย" not in replies
+    assert session.scalar(select(Absence)) is None

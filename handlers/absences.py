@@ -350,6 +350,7 @@ def record_wording(absence: Absence) -> str:
 
 def register(router: Router) -> None:
     """The absence flow (1:1), cancelling reported leave, and polite answers elsewhere."""
+    router.add_command_pattern(r"^(?:แจ้ง)?(?:ลาป่วย|ลากิจ|มาสาย)", when=may_report)  # never a menu or caption
     router.add_flow(flow)
 
     @router.on(chat="user", text=CANCEL_LEAVE)

@@ -213,3 +213,9 @@ def test_a_check_in_typed_while_the_bot_asks_which_child_is_a_check_in(chat, peo
     replies = texts(chat.text("Uteacher", "มา ข้าวหอม"))
     assert "ข้าวหอม มาแล้ว" in replies and "ลาป่วย" not in replies
     assert session.scalar(select(Absence)) is None
+
+
+def test_leave_typed_while_another_flow_waits_for_text_is_leave(chat, people, session, org):
+    assert "เมนู" in texts(chat.text("Uteacher", "อาหารกลางวัน"))  # the lunch flow now waits for the dishes
+    replies = texts(chat.text("Uteacher", "ลาป่วย ข้าวหอม"))
+    assert "น้องข้าวหอม" in replies and "ลาป่วย" in replies and "ได้เมนูแล้ว" not in replies

@@ -19,8 +19,13 @@ MAX_MESSAGES = 5
 DIGEST_UNTIL = time(20, 0)  # after this a missed digest is not sent any more (parents can still ask in 1:1)
 
 
+NO_ROLLUP = "off"  # the head chose no roll-up during the day: parents see the day in the daily digest only
+
+
 def windows(centre: Centre) -> list[time]:
-    """The centre's roll-up times: its setting 'HH:MM,HH:MM', or just the cutoff."""
+    """The centre's roll-up times: its setting 'HH:MM,HH:MM', none when it is "off", or just the cutoff."""
+    if centre.rollup_times == NO_ROLLUP:
+        return []
     found = []
     for part in (centre.rollup_times or "").replace(" ", ",").split(","):
         try:

@@ -7,7 +7,7 @@ from datetime import date, time
 from sqlalchemy.orm import object_session
 
 from bot.messages import postback, say, text
-from bot.relay import DIGEST_UNTIL, windows
+from bot.relay import DIGEST_UNTIL, NO_ROLLUP, windows
 from bot.router import Router
 from domain.audit import audit
 from domain.calendar import closure_wording, next_closures
@@ -23,10 +23,11 @@ def is_head(ctx) -> bool:
 
 def settings_message(centre, today: date) -> dict:
     """The centre's settings and the buttons that change them."""
-    rollups = ", ".join(f"{w:%H:%M}" for w in windows(centre))
+    shown = ", ".join(f"{w:%H:%M}" for w in windows(centre))
+    rollups = f"{shown} น." if shown else "ไม่ส่ง (ผู้ปกครองเห็นในสรุปประจำวัน)"
     closed = next_closures(object_session(centre), centre.id, today, 1)
     body = (f"ตั้งค่า{centre.name}\n• เวลาตัดยอดเช็คชื่อ: {centre.cutoff:%H:%M} น. (มาหลังจากนี้ = มาสาย)\n"
-            f"• ส่งสรุปการมาเรียนเข้ากลุ่มผู้ปกครอง (เมื่อครูเช็คชื่อในแชตส่วนตัว): {rollups} น.\n"
+            f"• ส่งสรุปการมาเรียนเข้ากลุ่มผู้ปกครอง (เมื่อครูเช็คชื่อในแชตส่วนตัว): {rollups}\n"
             f"• เช็คชื่อกลับบ้าน: {'เปิด' if centre.checkout_enabled else 'ปิด'}\n"
             f"• เตือนครูที่ยังไม่บันทึก: เช็คชื่อ {centre.remind_checkin:%H:%M} อาหาร {centre.remind_lunch:%H:%M} "
             f"กิจกรรม {centre.remind_activity:%H:%M} น.\n"
@@ -34,7 +35,8 @@ def settings_message(centre, today: date) -> dict:
             f"• แจ้งเตือนเด็กไม่มาที่ไม่มีผู้รับทราบ ส่งต่อผู้ปกครองและ อปท. หลัง {centre.escalate_minutes} นาที\n"
             f"• เด็กที่ขึ้นรถต้องเช็คชื่อภายใน {centre.van_grace_minutes} นาทีหลังรถถึงศูนย์\n"
             f"• วันปิดศูนย์ถัดไป: {closure_wording(closed[0]) if closed else 'ยังไม่ได้กำหนด'}\n"
-            "เปลี่ยน พิมพ์ เช่น \"เวลาตัดยอด 09:00\", \"เวลาส่งสรุป 08:30 10:00\", \"เวลาเตือน 09:30 12:30 15:00\", "
+            "เปลี่ยน พิมพ์ เช่น \"เวลาตัดยอด 09:00\", \"เวลาส่งสรุป 08:30 10:00\" (หรือ ปิด), "
+            "\"เวลาเตือน 09:30 12:30 15:00\", "
             "\"เวลาสรุปประจำวัน 15:30\", \"ส่งต่อแจ้งเตือน 15 นาที\", \"เด็กรถเช็คชื่อภายใน 15 นาที\"")
     toggle = (postback("ปิดเช็คชื่อกลับบ้าน", "st.checkout", "ปิดเช็คชื่อกลับบ้าน", v=0) if centre.checkout_enabled
               else postback("เปิดเช็คชื่อกลับบ้าน", "st.checkout", "เปิดเช็คชื่อกลับบ้าน", v=1))
@@ -79,10 +81,12 @@ def register(router: Router) -> None:
     def typed_rollup_times(ctx):
         """'เวลาส่งสรุป 08:30 10:00': when arrivals recorded in 1:1 are pushed to the parent group (each costs
         one message per group member)."""
+        if re.search(r"(ปิด|ไม่ส่ง)$", ctx.text):
+            return save(ctx, "centre.rollup_times", rollup_times=NO_ROLLUP)
         found = sorted({time(int(h), int(m)) for h, m in TIMES.findall(ctx.text)})
         if not found or len(found) > 4:
-            return ctx.reply(text("พิมพ์เวลา 1-4 เวลา เช่น \"เวลาส่งสรุป 09:00\" ค่ะ (ส่งแต่ละครั้งคิดค่าข้อความตามจำนวน"
-                                  "สมาชิกในกลุ่ม)"))
+            return ctx.reply(text("พิมพ์เวลา 1-4 เวลา เช่น \"เวลาส่งสรุป 09:00\" หรือ \"เวลาส่งสรุป ปิด\" (ส่งเฉพาะสรุป"
+                                  "ประจำวัน) ค่ะ ส่งแต่ละครั้งคิดค่าข้อความตามจำนวนสมาชิกในกลุ่ม"))
         save(ctx, "centre.rollup_times", rollup_times=",".join(f"{t:%H:%M}" for t in found))
 
     @router.on(text=r"^เวลาเตือน", when=is_head)

@@ -389,3 +389,18 @@ def test_the_clock_process_schedules_every_job_once(rt):
     assert len(ids) == len(set(ids))
     assert {"safety_checks", "teacher_reminders", "daily_digests", "check_quota", "parent_rollups",
             "sweep_outbox"} <= set(ids)
+
+
+def test_a_head_can_leave_parents_one_push_a_day_the_digest(monday, chat, people, bound_group, rt, org, clock,
+                                                             line):
+    replies = texts(chat.text("Uhead", "เวลาส่งสรุป ปิด"))
+    assert "ไม่ส่ง (ผู้ปกครองเห็นในสรุปประจำวัน)" in replies
+    checkin(chat, rt, org, "C000001", "C000002")
+    at_local(clock, "09:00")
+    assert jobs.parent_rollups(rt, rt.now()) == 0
+    at_local(clock, "15:30")
+    before = line.billable.get(bound_group, 0)
+    assert jobs.daily_digests(rt, rt.now()) == 2
+    jobs.sweep_outbox(rt, rt.now())
+    assert line.billable[bound_group] - before == 23  # the day's one push
+    assert "มาเรียน 2 จาก 4 คน" in line.bot_messages(bound_group)[-1]["text"]

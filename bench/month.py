@@ -1,7 +1,7 @@
 """A month of the demo roster through the simulator: billable LINE messages per centre in in-group mode and in
 1:1 mode, and the delay from a centre's cutoff to its teachers' alert.
 
-    python bench/month.py [--month 2026-12] [--centres 3] [--children 30] [--seed 7] [--mode both|group|1to1]
+    python bench/month.py [--month 2026-12] [--centres 3] [--children 30] [--seed 7] [--mode all|group|1to1|digest]
 
 Everything runs in this process, on a simulated clock: a fresh SQLite file, the fake LINE (simulator.platform,
 served on 127.0.0.1, billing every push per recipient and per group member), the bot's webhook (Flask test
@@ -17,6 +17,9 @@ tray photo) and an activity (photo + caption) — in the parent group (in-group 
 activity now and then (reminders); unreported absences and late arrivals raise cutoff alerts, which the teacher
 answers 3-20 minutes after the cutoff (after 15 they have escalated to guardians and the LAO); an urgent van alert
 is answered within minutes.
+
+Modes: "group" (teachers work in the parent group), "1to1" (in 1:1: the roll-up at the cutoff and the daily digest
+reach the group), "digest" (in 1:1 with the head's "เวลาส่งสรุป ปิด": the digest alone).
 
 Printed: per centre and mode, billable messages in the month by kind (group pushes, staff, guardians, officials),
 and the delay from cutoff to the alert push (simulated clock, minute ticks) plus the wall time of the safety job.
@@ -191,6 +194,8 @@ class Month:
             self.run(lambda: self.line.join(group))
             bind_code = self.say(f"Ut{code}", "เชื่อมกลุ่มผู้ปกครอง")[-1]["text"].split("\n\n")[1]
             self.say(f"Ut{code}", bind_code, group=group)
+            if self.mode == "digest":
+                self.say(f"Uh{code}", "เวลาส่งสรุป ปิด")
             names = {kid_id: f"{first} {last}" for kid_id, first, last, _ in kids[code]}
             for n, (guardian_id, child_id) in enumerate(sorted(seen.items())):
                 if n % 3:
@@ -407,9 +412,10 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--days", type=int, default=None, help="simulate only the first N days (quick runs)")
-    parser.add_argument("--mode", choices=("both", "group", "1to1"), default="both")
+    parser.add_argument("--mode", choices=("all", "group", "1to1", "digest"), default="all",
+                        help="digest = 1:1 with the intraday roll-up off (the head's 'เวลาส่งสรุป ปิด')")
     args = parser.parse_args()
-    modes = ["group", "1to1"] if args.mode == "both" else [args.mode]
+    modes = ["group", "1to1", "digest"] if args.mode == "all" else [args.mode]
     first = date.fromisoformat(args.month + "-01")
     days = [first + timedelta(n) for n in range(31) if (first + timedelta(n)).month == first.month]
     school = sum(is_weekday_open(day) for day in days)

@@ -207,8 +207,8 @@ def test_a_boarded_child_not_checked_in_is_urgent_and_repeats_until_acknowledged
     assert [s["step"] for s in alert.steps] == ["raised", "sent", "repeated", "acknowledged"]
 
 
-def test_two_clocks_at_once_send_each_alert_once(monday, chat, people, rt, org, clock, line, session):
-    at_local(clock, "09:00")
+def two_clocks(rt) -> None:
+    """Run the safety job from two threads at the same moment (two clock processes), then deliver."""
     errors = []
 
     def tick():
@@ -224,8 +224,19 @@ def test_two_clocks_at_once_send_each_alert_once(monday, chat, people, rt, org, 
         t.join()
     assert not errors
     jobs.sweep_outbox(rt, rt.now())
+
+
+def test_two_clocks_at_once_send_and_escalate_each_alert_once(monday, chat, people, rt, org, clock, line, session):
+    link_parent(chat, "Uparent", "ภูผา")
+    at_local(clock, "09:00")
+    two_clocks(rt)
     assert len(alert_pushes(line, "Uteacher")) == 1
     assert [a.sends for a in alerts(session)] == [1] * 4
+    at_local(clock, "09:15")
+    two_clocks(rt)
+    assert len(escalations(line, "Ulao")) == 1
+    assert len([m for m in line.bot_messages("Uparent") if "ยังไม่มาถึงศูนย์" in m.get("text", "")]) == 1
+    assert all([s["step"] for s in a.steps].count("escalated") == 1 for a in alerts(session))
 
 
 def test_a_restarted_clock_catches_up_without_repeating(monday, chat, people, rt, org, clock, line, session):

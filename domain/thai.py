@@ -15,6 +15,16 @@ def thai_date(day: date, full: bool = False) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year + 543}"
 
 
+def short_day(day: date) -> str:
+    """'27 พ.ย.' (no year) for lists of days."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def day_list(days: list[date], limit: int) -> str:
+    """'25 พ.ย., 26 พ.ย.' — the first `limit` days, then '…' when there are more."""
+    return ", ".join(short_day(d) for d in days[:limit]) + (" …" if len(days) > limit else "")
+
+
 def thai_month(day: date) -> str:
     """'พฤศจิกายน 2569' for report titles."""
     return f"{MONTHS_FULL[day.month - 1]} {day.year + 543}"

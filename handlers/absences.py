@@ -15,7 +15,7 @@ from domain.absences import KIND_LABEL, cancel_absence, late_time, record_absenc
 from domain.attendance import centre_children, match_names
 from domain.audit import audit
 from domain.calendar import centre_school_days, closures_between, holiday_name
-from domain.thai import MONTHS, WEEKDAYS
+from domain.thai import WEEKDAYS, day_list, short_day
 from domain.thaidates import SPAN, TIME, DateProblem, find_days, find_time, span_text
 from handlers.actors import bound_centre_id, is_recorder, staff_rows, work_centre
 from handlers.checkin import child_button, number, same_name
@@ -44,11 +44,6 @@ def allowed_children(ctx) -> list[Child]:
     if is_recorder(ctx):
         return centre_children(ctx.session, work_centre(ctx).id)
     return my_children(ctx)
-
-
-def short_day(day: date) -> str:
-    """'27 พ.ย.' for lists of days."""
-    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
 def words_of(rest: str) -> list[str]:
@@ -195,8 +190,7 @@ def confirmation(ctx, kids: list[Child], span: tuple[date, date], days: list[dat
     first, last = span
     when = span_text(first, last)
     if len(days) < (last - first).days + 1:
-        shown = ", ".join(short_day(day) for day in days[:10]) + (" …" if len(days) > 10 else "")
-        when += f"\n  วันเรียนที่ครอบคลุม {len(days)} วัน: {shown}"
+        when += f"\n  วันเรียนที่ครอบคลุม {len(days)} วัน: {day_list(days, 10)}"
     lines = ["กรุณาตรวจสอบก่อนบันทึกค่ะ", "เด็ก: " + ", ".join(name_of(c) for c in kids),
              f"แจ้ง: {KIND_LABEL[d['kind']]}", f"วันที่: {when}"]
     if d["kind"] == "late":

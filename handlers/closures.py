@@ -12,9 +12,9 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from domain.calendar import closure_wording, closures_between, next_closures, school_days, upcoming_holidays
-from domain.thai import thai_date
+from domain.thai import day_list, thai_date
 from domain.thaidates import DateProblem, find_days, span_text
-from handlers.absences import short_day, words_of
+from handlers.absences import words_of
 from handlers.actors import is_staff, work_centre
 from handlers.centre_settings import is_head
 from models import Closure
@@ -39,11 +39,6 @@ def days_in(ctx, typed: str) -> tuple[date, date] | None:
     return span
 
 
-def listing(days: list[date]) -> str:
-    """'25 พ.ย., 26 พ.ย.' (the first 15)."""
-    return ", ".join(short_day(d) for d in days[:15]) + (" …" if len(days) > 15 else "")
-
-
 CONFIRM = [postback("ยืนยัน", "cl.ok"), say("ยกเลิก")]
 
 
@@ -60,7 +55,7 @@ def typed_closure(ctx):
         return END
     reason = " ".join(words_of(find_days(found.group("rest"), ctx.today)[1]))[:200]
     ctx.save_draft(op="close", first=span[0].isoformat(), last=span[1].isoformat(), reason=reason)
-    lines = [f"ปิดศูนย์ {len(days)} วัน: {listing(days)} ({span_text(*span)})"]
+    lines = [f"ปิดศูนย์ {len(days)} วัน: {day_list(days, 15)} ({span_text(*span)})"]
     if reason:
         lines.append(f"เหตุผล: {reason}")
     lines.append("วันปิดศูนย์จะไม่นับว่าเด็กขาดเรียน และไม่มีการแจ้งเตือนเด็กยังไม่มาถึง ยืนยันไหมคะ")
@@ -79,7 +74,7 @@ def typed_reopen(ctx):
         ctx.reply(text(f"ไม่มีวันปิดศูนย์ในช่วง {span_text(*span)} ค่ะ", [say("วันปิดศูนย์")]))
         return END
     ctx.save_draft(op="reopen", first=span[0].isoformat(), last=span[1].isoformat())
-    ctx.reply(text(f"ยกเลิกวันปิดศูนย์ {len(closed)} วัน: {listing([c.day for c in closed])} "
+    ctx.reply(text(f"ยกเลิกวันปิดศูนย์ {len(closed)} วัน: {day_list([c.day for c in closed], 15)} "
                    "(ศูนย์จะเปิดตามปกติ) ยืนยันไหมคะ", CONFIRM))
     return "confirm"
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages import bubble, carousel, postback, say, text, txt
-from domain.alerts import KINDS, RESOLUTIONS, log_step, staff_recipients
+from domain.alerts import KINDS, RESOLUTIONS, log_step
 from domain.dashboards import person_name
 from domain.thai import hhmm, thai_date
 from models import Alert, Centre, Child, ChildGuardian, Guardian, Lao, Official
@@ -69,8 +69,8 @@ def alert_bubble(session: Session, alert: Alert, tz) -> dict:
         who = person_name(session, alert.acknowledged_by) or "-"
         lines.append(txt(f"✅ {RESOLUTIONS.get(alert.resolution, alert.resolution)} โดย {who} "
                          f"{hhmm(alert.acknowledged_at.astimezone(tz))}"))
-        return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines)
-    return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines, actions(alert))
+    buttons = [] if alert.acknowledged_at else actions(alert)
+    return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines, buttons)
 
 
 def alerts_message(session: Session, centre: Centre, alerts: list[Alert], tz, page: int = 0, lead: str = "") -> dict:
@@ -92,9 +92,9 @@ def alerts_message(session: Session, centre: Centre, alerts: list[Alert], tz, pa
     return carousel(alt, bubbles, [say("แจ้งเตือนที่ค้าง")])
 
 
-def send_due(session: Session, centre: Centre, now: datetime) -> int:
-    """Send the centre's new alerts, and its urgent unacknowledged ones whose last send is REPEAT old; returns how
-    many alerts went out."""
+def send_due(session: Session, centre: Centre, now: datetime, recipients: list[str]) -> int:
+    """Send the centre's new alerts, and its urgent unacknowledged ones whose last send is REPEAT old, to
+    `recipients` (its teachers and head: `staff_recipients`); returns how many alerts went out."""
     utc_now = now.astimezone(timezone.utc)
     due = list(session.scalars(select(Alert).where(
         Alert.centre_id == centre.id, Alert.day == now.date(), Alert.acknowledged_at.is_(None),
@@ -102,7 +102,6 @@ def send_due(session: Session, centre: Centre, now: datetime) -> int:
         .order_by(Alert.level.desc(), Alert.raised_at, Alert.id).with_for_update()))
     if not due:
         return 0
-    recipients = staff_recipients(session, centre.id)
     repeat = all(a.sends for a in due)
     lead = "ยังไม่มีผู้รับทราบ กรุณาตรวจสอบทันที" if repeat else ""
     message = alerts_message(session, centre, due, now.tzinfo, lead=lead)
@@ -116,11 +115,12 @@ def send_due(session: Session, centre: Centre, now: datetime) -> int:
     return len(due)
 
 
-def escalate_due(session: Session, centre: Centre, now: datetime) -> int:
-    """Alerts nobody acknowledged within the centre's escalation time (or that no staff member could receive) go
-    to the child's guardians privately and to the LAO officials; returns how many were escalated."""
+def escalate_due(session: Session, centre: Centre, now: datetime, recipients: list[str]) -> int:
+    """Alerts nobody acknowledged within the centre's escalation time (or at once when no staff member is among
+    `recipients` to receive them) go to the child's guardians privately and to the LAO officials; returns how many
+    were escalated."""
     utc_now = now.astimezone(timezone.utc)
-    no_staff = not staff_recipients(session, centre.id)
+    no_staff = not recipients
     limit = utc_now - timedelta(minutes=0 if no_staff else centre.escalate_minutes)
     overdue = list(session.scalars(select(Alert).where(
         Alert.centre_id == centre.id, Alert.day == now.date(), Alert.acknowledged_at.is_(None),

@@ -39,20 +39,20 @@ def already_handled(ctx, alert: Alert) -> None:
     """Say who handled the alert and how."""
     ctx.reply(text(f"รายการนี้{RESOLUTIONS.get(alert.resolution, 'บันทึก')}แล้ว โดย "
                    f"{person_name(ctx.session, alert.acknowledged_by) or '-'} เมื่อ "
-                   f"{hhmm(alert.acknowledged_at.astimezone(ctx.now.tzinfo))} น. ค่ะ", remaining_quick(ctx, alert)))
+                   f"{hhmm(alert.acknowledged_at.astimezone(ctx.now.tzinfo))} น. ค่ะ", still_open(ctx, alert)[1]))
 
 
-def remaining_quick(ctx, alert: Alert) -> list[dict] | None:
-    """A button to the centre's other open alerts, when there are any."""
+def still_open(ctx, alert: Alert) -> tuple[int, list[dict] | None]:
+    """How many of the centre's alerts of that day are still open, and a button to them when there are any."""
     left = len(open_alerts(ctx.session, alert.centre_id, alert.day))
-    return [say(f"แจ้งเตือนที่ค้าง ({left})", "แจ้งเตือนที่ค้าง")] if left else None
+    return left, ([say(f"แจ้งเตือนที่ค้าง ({left})", "แจ้งเตือนที่ค้าง")] if left else None)
 
 
 def done(ctx, alert: Alert, line: str) -> None:
     """Confirm what was recorded and point to what is still open."""
-    left = len(open_alerts(ctx.session, alert.centre_id, alert.day))
+    left, quick = still_open(ctx, alert)
     tail = f"\nยังมีแจ้งเตือนที่ค้างอีก {left} รายการ" if left else "\nไม่มีแจ้งเตือนค้างแล้วค่ะ"
-    ctx.reply(text(line + tail, remaining_quick(ctx, alert)))
+    ctx.reply(text(line + tail, quick))
 
 
 def register(router: Router) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot import alerting, menu_links, outbox, quota, relay, reminders
 from bot.db import transaction, upsert_insert
 from bot.storage import Storage, discard, storage_for
+from domain.alerts import staff_recipients
 from domain.calendar import open_centres
 from domain.safety import cutoff_alerts
 from domain.van import van_overdue
@@ -89,8 +90,9 @@ def safety_checks(rt, now: datetime) -> int:
             centre = session.get(Centre, centre_id)
             for detect in DETECTORS:
                 detect(session, centre, now)
-            sent += alerting.send_due(session, centre, now)
-            alerting.escalate_due(session, centre, now)
+            staff = staff_recipients(session, centre.id)
+            sent += alerting.send_due(session, centre, now, staff)
+            alerting.escalate_due(session, centre, now, staff)
     return sent
 
 

@@ -44,6 +44,11 @@ def settings_message(centre, today: date) -> dict:
                        say("วันปิดศูนย์")])
 
 
+def typed_times(ctx) -> list[time]:
+    """Every HH:MM (or HH.MM) the head typed, in order."""
+    return [time(int(h), int(m)) for h, m in TIMES.findall(ctx.text)]
+
+
 def save(ctx, action: str, **changes) -> None:
     """Apply the head's change to her centre, audit it, and answer with the settings as they are now."""
     centre = work_centre(ctx)
@@ -72,10 +77,10 @@ def register(router: Router) -> None:
     @router.on(text=r"^เวลาตัดยอด", when=is_head)
     def typed_cutoff(ctx):
         """'เวลาตัดยอด 09:00': the time after which arrivals are late and missing children are alerted."""
-        found = TIMES.findall(ctx.text)
+        found = typed_times(ctx)
         if len(found) != 1:
             return ctx.reply(text("พิมพ์เวลาเดียว เช่น \"เวลาตัดยอด 09:00\" ค่ะ"))
-        save(ctx, "centre.cutoff", cutoff=time(int(found[0][0]), int(found[0][1])))
+        save(ctx, "centre.cutoff", cutoff=found[0])
 
     @router.on(text=r"^เวลาส่งสรุป", when=is_head)
     def typed_rollup_times(ctx):
@@ -83,7 +88,7 @@ def register(router: Router) -> None:
         one message per group member)."""
         if re.search(r"(ปิด|ไม่ส่ง)$", ctx.text):
             return save(ctx, "centre.rollup_times", rollup_times=NO_ROLLUP)
-        found = sorted({time(int(h), int(m)) for h, m in TIMES.findall(ctx.text)})
+        found = sorted(set(typed_times(ctx)))
         if not found or len(found) > 4:
             return ctx.reply(text("พิมพ์เวลา 1-4 เวลา เช่น \"เวลาส่งสรุป 09:00\" หรือ \"เวลาส่งสรุป ปิด\" (ส่งเฉพาะสรุป"
                                   "ประจำวัน) ค่ะ ส่งแต่ละครั้งคิดค่าข้อความตามจำนวนสมาชิกในกลุ่ม"))
@@ -93,7 +98,7 @@ def register(router: Router) -> None:
     def typed_reminder_times(ctx):
         """'เวลาเตือน 09:30 12:30 15:00': when teachers who have not recorded check-in, lunch, an activity are
         reminded."""
-        found = [time(int(h), int(m)) for h, m in TIMES.findall(ctx.text)]
+        found = typed_times(ctx)
         if len(found) != 3 or found != sorted(found):
             return ctx.reply(text("พิมพ์ 3 เวลาเรียงกัน (เช็คชื่อ อาหาร กิจกรรม) เช่น \"เวลาเตือน 09:30 12:30 15:00\" ค่ะ"))
         save(ctx, "centre.reminders", remind_checkin=found[0], remind_lunch=found[1], remind_activity=found[2])
@@ -101,11 +106,11 @@ def register(router: Router) -> None:
     @router.on(text=r"^เวลาสรุปประจำวัน", when=is_head)
     def typed_digest_time(ctx):
         """'เวลาสรุปประจำวัน 15:30': when the day's digest goes to the parent group (centres working in 1:1)."""
-        found = TIMES.findall(ctx.text)
-        if len(found) != 1 or not time(12, 0) <= time(int(found[0][0]), int(found[0][1])) < DIGEST_UNTIL:
+        found = typed_times(ctx)
+        if len(found) != 1 or not time(12, 0) <= found[0] < DIGEST_UNTIL:
             return ctx.reply(text(f"พิมพ์เวลาเดียวระหว่าง 12:00 ถึง {DIGEST_UNTIL:%H:%M} เช่น "
                                   "\"เวลาสรุปประจำวัน 15:30\" ค่ะ"))
-        save(ctx, "centre.digest_at", digest_at=time(int(found[0][0]), int(found[0][1])))
+        save(ctx, "centre.digest_at", digest_at=found[0])
 
     @router.on(text=r"^(ส่งต่อแจ้งเตือน|เด็กรถเช็คชื่อภายใน)", when=is_head)
     def typed_safety_minutes(ctx):

@@ -87,6 +87,21 @@ def tray_photo(seed: int) -> bytes:
     return out.getvalue()
 
 
+def buttons(message: dict) -> list[dict]:
+    """Every action of a bot message: its quick replies and its flex cards' footer buttons."""
+    found = [i["action"] for i in message.get("quickReply", {}).get("items", [])]
+    if message.get("type") == "flex":
+        for card in message["contents"].get("contents", []):
+            found += [b["action"] for b in card.get("footer", {}).get("contents", [])]
+    return found
+
+
+def child_tap(messages: list[dict], action: str, child_id: int) -> dict | None:
+    """The postback button `action` for one child (`c=<id>`) among the messages' buttons, if shown."""
+    return next((a for m in messages for a in buttons(m) if a["type"] == "postback"
+                 and a["data"].startswith(f"a={action}&") and f"c={child_id}&" in a["data"] + "&"), None)
+
+
 class Month:
     """One simulated month of one mode: the bot, the fake LINE, the people, and the day script."""
 
@@ -133,11 +148,7 @@ class Month:
 
     def tap(self, user: str, message: dict, label: str, group: str | None = None) -> list[dict]:
         """Tap a button (quick reply or flex footer) labelled `label` in a bot message."""
-        actions = [i["action"] for i in message.get("quickReply", {}).get("items", [])]
-        if message.get("type") == "flex":
-            for card in message["contents"].get("contents", []):
-                actions += [b["action"] for b in card.get("footer", {}).get("contents", [])]
-        action = next((a for a in actions if a["label"] == label), None)
+        action = next((a for a in buttons(message) if a["label"] == label), None)
         if action is None:
             return []
         chat = group or user
@@ -305,10 +316,8 @@ class Month:
     def checkin(self, teacher: str, kids: list[int], names: dict, where: str | None) -> None:
         """The teacher types "มา <names>"; where two children share a name she taps the right one."""
         replies = self.say(teacher, "มา " + " ".join(names[k] for k in kids), where)
-        buttons = [i["action"] for m in replies for i in m.get("quickReply", {}).get("items", [])
-                   if i["action"]["type"] == "postback" and "a=ci.arrive" in i["action"]["data"]]
         for kid_id in kids:
-            mine = next((a for a in buttons if f"c={kid_id}&" in a["data"] + "&"), None)
+            mine = child_tap(replies, "ci.arrive", kid_id)
             if mine:
                 self.run(lambda a=mine: self.line.postback(teacher, a["data"], group_id=where))
 
@@ -318,8 +327,7 @@ class Month:
         for kid_id in riders:
             if not shown:
                 return
-            buttons = [i["action"] for i in shown[-1].get("quickReply", {}).get("items", [])]
-            mine = next((a for a in buttons if a["type"] == "postback" and f"c={kid_id}&" in a["data"] + "&"), None)
+            mine = child_tap(shown[-1:], "van.board", kid_id)
             if mine is None:
                 shown = self.say(driver, "ขึ้นรถ")  # the child is on another page: open the list again
                 continue

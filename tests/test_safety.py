@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from domain.absences import record_absence
 from domain.qr import qr_payload
-from models import Alert, Attendance, Centre, Child, Lunch, VanBoarding, VanTrip
+from domain.van import board as van_board, trip_for
+from models import Alert, Attendance, Centre, Child, Lunch, VanTrip
 from scheduler import jobs
 from tests.conftest import at_local, link_parent, texts
 from tests.photos import card_photo
@@ -173,16 +174,10 @@ def test_a_holiday_or_weekend_raises_nothing(chat, people, rt, org, clock, line,
 
 
 def board(session, centre_code: str, child_code: str, van: str, at: datetime) -> None:
+    """A driver put the child on the van's trip at `at` (through domain.van, as the driver's chat does)."""
     centre = session.scalar(select(Centre).where(Centre.code == centre_code))
     child = session.scalar(select(Child).where(Child.code == child_code))
-    trip = session.scalar(select(VanTrip).where(VanTrip.centre_id == centre.id, VanTrip.van_code == van,
-                                                VanTrip.day == at.date()))
-    if trip is None:
-        trip = VanTrip(centre_id=centre.id, van_code=van, day=at.date(), leg="morning", started_at=at,
-                       started_by="Udriver")
-        session.add(trip)
-        session.flush()
-    session.add(VanBoarding(trip_id=trip.id, child_id=child.id, boarded_at=at, boarded_by="Udriver", via="button"))
+    van_board(session, trip_for(session, centre.id, van, "Udriver", at), child, "Udriver", "button", at)
     session.commit()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Config
 from bot.media_routes import media_url
-from bot.messages import image, text
+from bot.messages import carousel, image, text
 from domain.thai import thai_date
 from models import Activity, Centre, Lunch, Media
 
@@ -41,7 +41,7 @@ def photo_messages(cfg: Config, photos: list[Media], now: datetime, alt: str) ->
         "type": "image", "url": media_url(cfg, m.key, "preview", now), "size": "full", "aspectMode": "cover",
         "aspectRatio": "1:1", "action": {"type": "uri", "uri": media_url(cfg, m.key, "original", now)}}}
         for m in live[:MAX_BUBBLES]]
-    return [{"type": "flex", "altText": alt[:400], "contents": {"type": "carousel", "contents": bubbles}}]
+    return [carousel(alt, bubbles)]
 
 
 def _photo_note(photos: list[Media]) -> str:

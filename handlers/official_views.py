@@ -6,7 +6,7 @@ from datetime import date
 from bot import quota
 from bot.messages import GREY, bubble, postback, txt
 from bot.messages import carousel as flex_carousel
-from bot.signed import signed_url
+from bot.media_routes import media_url
 from domain import dashboards as q
 from domain.expected import DayCounts
 from domain.scope import LEVEL_LABEL, Scope, Unit
@@ -124,11 +124,6 @@ def lunch_cards(scope: Scope, day: date, rows, cfg, now) -> tuple[list, list]:
         lines += [txt(f"• {i.name}: {i.menu}"[:160], size="xs") for i in recorded[:6]]
         cards.append(bubble(unit.name, LEVEL_LABEL[unit.level], lines, [drill("lunch", unit)]))
     return note_lines(day) + [row("บันทึกแล้ว", f"{done}/{len(items)} ศูนย์")], cards
-
-
-def media_url(cfg, key: str, variant: str, now) -> str:
-    """A signed link to a stored photo (served by the media route)."""
-    return signed_url(cfg, f"/media/{key}/{variant}", now)
 
 
 def centre_lunch_card(item: q.CentreLunch, cfg, now) -> dict:

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages import say, text
+from domain.alerts import staff_recipients
 from domain.thai import thai_date
-from models import Activity, Attendance, Centre, Child, Lunch, Staff
+from models import Activity, Attendance, Centre, Child, Lunch
 
 CATCH_UP = timedelta(minutes=90)  # a clock that was down longer than this skips the reminder (it would be stale)
 KINDS = {  # kind → (the centre's time setting, what proves it was recorded, what the teacher is told, next move)
@@ -36,11 +37,7 @@ def due(session: Session, centre: Centre, now: datetime) -> list[str]:
 
 def recipients(session: Session, centre_id: int) -> list[str]:
     """The centre's teachers on LINE (the head when the centre has no teacher on LINE)."""
-    rows = session.execute(select(Staff.role, Staff.line_user_id).where(
-        Staff.centre_id == centre_id, Staff.active, Staff.role.in_(("teacher", "head")),
-        Staff.line_user_id.is_not(None))).all()
-    teachers = sorted({uid for role, uid in rows if role == "teacher"})
-    return teachers or sorted({uid for _, uid in rows})
+    return staff_recipients(session, centre_id, ("teacher",)) or staff_recipients(session, centre_id)
 
 
 def remind(session: Session, centre: Centre, kind: str, now: datetime, to: list[str]) -> int:

@@ -78,8 +78,8 @@ def open_alerts(session: Session, centre_id: int, day: date) -> list[Alert]:
                                                                                                Alert.id)))
 
 
-def staff_recipients(session: Session, centre_id: int) -> list[str]:
-    """LINE ids of the centre's active teachers and head (who receive alerts); none = the centre is not on LINE yet."""
+def staff_recipients(session: Session, centre_id: int, roles=("teacher", "head")) -> list[str]:
+    """LINE ids of the centre's active staff in `roles` (by default who receive alerts: teachers and head; none =
+    the centre is not on LINE yet)."""
     return sorted(set(session.scalars(select(Staff.line_user_id).where(
-        Staff.centre_id == centre_id, Staff.active, Staff.role.in_(("teacher", "head")),
-        Staff.line_user_id.is_not(None)))))
+        Staff.centre_id == centre_id, Staff.active, Staff.role.in_(roles), Staff.line_user_id.is_not(None)))))

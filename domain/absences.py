@@ -18,12 +18,14 @@ def record_absence(session: Session, child: Child, kind: str, first_day: date, l
                    now: datetime, late_until: time | None = None, note: str = "") -> Absence:
     """Record leave ("sick" | "personal") or a late notice ("late", with `late_until`) for first_day..last_day.
 
-    Leave that covers today acknowledges the child's open alerts of today (resolution = the leave kind).
+    Leave that covers today acknowledges the child's open alerts of today (resolution = the leave kind). Audited.
     """
     row = Absence(child_id=child.id, centre_id=child.centre_id, kind=kind, first_day=first_day, last_day=last_day,
                   late_until=late_until, note=note, reported_by=by, reported_at=now)
     session.add(row)
     session.flush()
+    audit(session, by, "absence.record", child.code, at=now, absence=row.id, kind=kind, first=first_day.isoformat(),
+          last=last_day.isoformat())
     if kind in ("sick", "personal") and first_day <= now.date() <= last_day:
         settle_child(session, child.id, now.date(), by, kind, now)
     return row

@@ -13,7 +13,6 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.absences import KIND_LABEL, cancel_absence, late_time, record_absence, upcoming
 from domain.attendance import centre_children, match_names
-from domain.audit import audit
 from domain.calendar import centre_school_days, closures_between, holiday_name
 from domain.thai import WEEKDAYS, day_list, short_day
 from domain.thaidates import SPAN, TIME, DateProblem, find_days, find_time, span_text
@@ -324,10 +323,7 @@ def confirmed(ctx):
     note = ("ครูบันทึกแทนผู้ปกครอง" + (f": {d['note']}" if d.get("note") else "")) if staff else d.get("note", "")
     late = time.fromisoformat(d["late"]) if d["kind"] == "late" and d.get("late") else None
     for child in kids:
-        row = record_absence(ctx.session, child, d["kind"], *span, by=ctx.user_id, now=ctx.now, late_until=late,
-                             note=note)
-        audit(ctx.session, ctx.user_id, "absence.record", child.code, at=ctx.now, absence=row.id, kind=d["kind"],
-              first=span[0].isoformat(), last=span[1].isoformat(), staff=staff)
+        record_absence(ctx.session, child, d["kind"], *span, by=ctx.user_id, now=ctx.now, late_until=late, note=note)
     what = KIND_LABEL[d["kind"]] + (f" (ประมาณ {d['late']} น.)" if late else "")
     names = ", ".join(name_of(c) for c in kids)
     wish = "\nขอให้หายป่วยเร็ว ๆ นะคะ 🙏" if d["kind"] == "sick" and not staff else ""

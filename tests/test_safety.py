@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.absences import record_absence
 from domain.qr import qr_payload
 from domain.van import board as van_board, trip_for
-from models import Alert, Attendance, Centre, Child, Lunch, VanTrip
+from models import Alert, AuditLog, Attendance, Centre, Child, Lunch, VanTrip
 from scheduler import jobs
 from tests.conftest import at_local, link_parent, texts
 from tests.photos import card_photo
@@ -111,6 +111,8 @@ def test_leave_and_contacted_buttons_settle_alerts_and_stop_escalation(monday, c
     asked = press(chat, card, "ลา", "Uteacher", nth=0)
     chosen = chat.tap(asked[-1], "ลาป่วย", "Uteacher")
     assert "ลาป่วยวันนี้" in texts(chosen)
+    logged = session.scalar(select(AuditLog).where(AuditLog.action == "absence.record"))
+    assert (logged.actor, logged.subject) == ("Uteacher", "C000003")  # leave from an alert button is audited too
     press(chat, card, "ติดต่อผู้ปกครองแล้ว", "Uteacher", nth=1)
     at_local(clock, "09:30")
     run_clock(rt)

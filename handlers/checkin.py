@@ -180,7 +180,6 @@ def arrival_line(ctx, child: Child, row: Attendance, created: bool) -> str:
 
 def scan_photo(ctx, purpose: str | None):
     """Download, decode and record one photo; reply when its whole imageSet is in."""
-    msg = ctx.message
     centre = work_centre(ctx)
     if centre is None and ctx.chat_type == "group":
         if staff_rows(ctx) and not bound_centre_id(ctx):
@@ -188,13 +187,7 @@ def scan_photo(ctx, purpose: str | None):
                            "แล้วพิมพ์รหัสในกลุ่มนี้ก่อนเช็คชื่อนะคะ"))
         return END  # a parent's photo in a group is chatter; only staff photos are read there
     ctx.loading()
-    scan = PhotoScan(message_id=msg.id, chat_id=ctx.chat_id, line_user_id=ctx.user_id or "",
-                     centre_id=centre.id if centre else None, purpose=purpose or "arrival", received_at=ctx.now,
-                     outcome={})
-    image_set = getattr(msg, "image_set", None)
-    if image_set is not None:
-        scan.image_set_id, scan.set_index, scan.set_total = image_set.id, image_set.index, image_set.total
-    ctx.session.add(scan)
+    scan = record_scan(ctx, centre.id if centre else None, purpose or "arrival")
     scan.outcome = decode_and_record(ctx, scan, centre, purpose)
     ctx.session.flush()
     group = set_members(ctx, scan)
@@ -209,6 +202,18 @@ def scan_photo(ctx, purpose: str | None):
         return END
     ctx.reply(scan_summary(ctx.session, ctx.now, centre, group))
     return END
+
+
+def record_scan(ctx, centre_id: int | None, purpose: str) -> PhotoScan:
+    """The PhotoScan row of the photo in ctx (with its imageSet place, if sent as one of several)."""
+    msg = ctx.message
+    scan = PhotoScan(message_id=msg.id, chat_id=ctx.chat_id, line_user_id=ctx.user_id or "", centre_id=centre_id,
+                     purpose=purpose, received_at=ctx.now, outcome={})
+    image_set = getattr(msg, "image_set", None)
+    if image_set is not None:
+        scan.image_set_id, scan.set_index, scan.set_total = image_set.id, image_set.index, image_set.total
+    ctx.session.add(scan)
+    return scan
 
 
 def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str | None) -> dict:

@@ -14,9 +14,9 @@ from domain.thai import hhmm
 from domain.van import (LEG_LABEL, MORNING, arrive, board, boardings, confirm_empty, trip_for, unchecked,
                         van_children, van_codes)
 from handlers.actors import driver_row, is_recorder
-from handlers.checkin import PAGE, PHOTO_ADVICE, number, paged_names, photo_codes
+from handlers.checkin import PAGE, PHOTO_ADVICE, number, paged_names, photo_codes, record_scan
 from handlers.common import quick_for
-from models import Child, PhotoScan, Staff, VanTrip
+from models import Child, Staff, VanTrip
 
 VAN_TEXTS = r"^(ขึ้นรถ|ถึงศูนย์แล้ว|รถว่างแล้ว|เปลี่ยนรถ)$"
 CONFIRM_EMPTY = "ตรวจแล้ว ว่างจริง"
@@ -199,14 +199,9 @@ def register(router: Router) -> None:
 
 def board_by_photo(ctx, staff: Staff, trip: VanTrip) -> dict:
     """Read the cards in the photo, board their children, keep a PhotoScan, and say who is still to board."""
-    msg = ctx.message
-    scan = PhotoScan(message_id=msg.id, chat_id=ctx.chat_id, line_user_id=ctx.user_id, centre_id=staff.centre_id,
-                     purpose="van", received_at=ctx.now, answered_at=ctx.now, outcome={})
-    image_set = getattr(msg, "image_set", None)
-    if image_set is not None:
-        scan.image_set_id, scan.set_index, scan.set_total = image_set.id, image_set.index, image_set.total
-    ctx.session.add(scan)
-    codes = photo_codes(ctx, msg.id)
+    scan = record_scan(ctx, staff.centre_id, "van")
+    scan.answered_at = ctx.now  # each of a driver's photos is answered on its own
+    codes = photo_codes(ctx, scan.message_id)
     if isinstance(codes, dict):
         scan.outcome = codes
         if "bad" in codes:

@@ -79,12 +79,9 @@ def held_back(session: Session, now: datetime) -> list[str]:
     return [c for c in ORDER if not allows(session, c, 0, now)]
 
 
-def notice(session: Session, now: datetime, claim) -> int:
-    """Tell every LAO official, once per month and stage, which routine messages are held back; returns how many
-    officials were told. `claim(session, job, key, now)` makes it once-only."""
-    held = held_back(session, now)
-    if not held or not claim(session, "quota_notice", f"{now:%Y-%m}:{held[-1]}", now):
-        return 0
+def notice(session: Session, now: datetime, held: list[str]) -> int:
+    """Tell every LAO official which routine kinds (`held_back`) are held back; returns how many were told (the
+    clock sends it once per month and stage)."""
     left = remaining(session, now)
     body = (f"⚠️ โควตาข้อความ LINE เดือนนี้เหลือ {left if left is not None else 0} ข้อความ\n"
             f"ระบบงดส่ง: {', '.join(LABEL[c] for c in held)} เพื่อสำรองไว้สำหรับแจ้งเตือนความปลอดภัยของเด็ก\n"

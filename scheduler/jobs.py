@@ -120,8 +120,8 @@ def daily_digests(rt, now: datetime) -> int:
             centre = session.get(Centre, centre_id)
             if not centre.digest_at <= now.time() < relay.DIGEST_UNTIL:
                 continue
-            if quota.allows(session, "digest", group_cost(session, centre.id), now) and claim(session, "digest", f"{centre.code}:{now.date()}",
-                                                                    now):
+            if quota.allows(session, "digest", group_cost(session, centre.id), now) and \
+                    claim(session, "digest", f"{centre.code}:{now.date()}", now):
                 covered += relay.digest(session, rt.cfg, centre, now)
     return covered
 
@@ -132,7 +132,9 @@ def check_quota(rt, now: datetime) -> dict | None:
     found = rt.line.quota()
     with transaction(rt.sessions) as session:
         reading = quota.refresh(session, found, now)
-        quota.notice(session, now, claim)
+        held = quota.held_back(session, now)
+        if held and claim(session, "quota_notice", f"{now:%Y-%m}:{held[-1]}", now):
+            quota.notice(session, now, held)
         return reading
 
 

@@ -92,6 +92,21 @@ def alerts_message(session: Session, centre: Centre, alerts: list[Alert], tz, pa
     return carousel(alt, bubbles, [say("แจ้งเตือนที่ค้าง")])
 
 
+def names_message(session: Session, centre: Centre, alerts: list[Alert], tz, repeat: bool = False) -> dict:
+    """Every alert of a send in plain text, one line each, so the teacher reads all names without paging the
+    carousel (which holds 10 per page, and its alt text only a few)."""
+    urgent = [a for a in alerts if a.level == "urgent"]
+    head = "🚨 แจ้งเตือนด่วน" if urgent else "⚠️ แจ้งเตือน"
+    lines = [f"{head} {centre.name} {thai_date(alerts[0].day)}",
+             ("ยังไม่มีผู้รับทราบ " if repeat else "") + f"ทั้งหมด {len(alerts)} รายการ:"]
+    for n, alert in enumerate(alerts, 1):
+        child = session.get(Child, alert.child_id) if alert.child_id else None
+        kind = "" if alert.kind == "missing" else f" — {KINDS.get(alert.kind, alert.kind)}"
+        lines.append(f"{n}. {headline(alert, child)}{kind}")
+    lines.append("แตะปุ่มในการ์ดด้านล่างเมื่อทราบผลแล้ว หรือพิมพ์ \"แจ้งเตือนที่ค้าง\"")
+    return text("\n".join(lines))
+
+
 def send_due(session: Session, centre: Centre, now: datetime, recipients: list[str]) -> int:
     """Send the centre's new alerts, and its urgent unacknowledged ones whose last send is REPEAT old, to
     `recipients` (its teachers and head: `staff_recipients`); returns how many alerts went out."""
@@ -104,10 +119,11 @@ def send_due(session: Session, centre: Centre, now: datetime, recipients: list[s
         return 0
     repeat = all(a.sends for a in due)
     lead = "ยังไม่มีผู้รับทราบ กรุณาตรวจสอบทันที" if repeat else ""
-    message = alerts_message(session, centre, due, now.tzinfo, lead=lead)
+    messages = [names_message(session, centre, due, now.tzinfo, repeat),
+                alerts_message(session, centre, due, now.tzinfo, lead=lead)]
     stamp = ",".join(f"{a.id}.{a.sends}" for a in due)
     for uid in recipients:
-        outbox.queue_push(session, uid, [message], key=f"alert:{uid}:{stamp}", now=now, priority="safety")
+        outbox.queue_push(session, uid, messages, key=f"alert:{uid}:{stamp}", now=now, priority="safety")
     for alert in due:
         alert.sends += 1
         alert.last_sent_at = utc_now

@@ -412,3 +412,18 @@ def test_a_head_can_leave_parents_one_push_a_day_the_digest(monday, chat, people
     jobs.sweep_outbox(rt, rt.now())
     assert line.billable[bound_group] - before == 23  # the day's one push
     assert "มาเรียน 2 จาก 4 คน" in line.bot_messages(bound_group)[-1]["text"]
+
+
+def test_teacher_reads_every_missing_child_in_the_first_alert(monday, chat, people, rt, org, clock, line, session):
+    centre = org["centres"]["K0001"]
+    session.add_all([Child(code=f"C1{n:05d}", centre_id=centre.id, title="ด.ญ.", first_name=f"เด็ก{n}",
+                           last_name="ทดสอบ", nickname=f"น้ำ{n}", sex="F", birth_date=date(2022, 5, 1))
+                     for n in range(12)])
+    session.commit()
+    at_local(clock, "09:00")
+    assert run_clock(rt) == 16
+    first, cards = line.bot_messages("Uteacher")[-2:]
+    assert first["type"] == "text" and cards["type"] == "flex"
+    for child in session.scalars(select(Child).where(Child.centre_id == centre.id, Child.active)):
+        assert child.display_name in first["text"]
+    assert "ทั้งหมด 16 รายการ" in first["text"]

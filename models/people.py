@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UtcDateTime, utcnow
+from models.base import Base, JsonType, UtcDateTime, utcnow
 from models.org import Centre, Classroom
 
 STAFF_ROLES = ("teacher", "head", "driver")
@@ -36,6 +36,8 @@ class Child(Base):
     van_code: Mapped[str] = mapped_column(String(32), default="")
     qr_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)  # set with active=False when the child left the centre
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     centre: Mapped[Centre] = relationship()
     classroom: Mapped[Classroom | None] = relationship()
@@ -88,6 +90,12 @@ class Staff(Base):
     line_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     van_code: Mapped[str] = mapped_column(String(32), default="")  # a driver's van (asked once when the centre has several)
+    position: Mapped[str] = mapped_column(String(200), default="")
+    qualification: Mapped[str] = mapped_column(String(200), default="")
+    training_hours: Mapped[float] = mapped_column(Float, default=0)
+    covid_doses: Mapped[list] = mapped_column(JsonType, default=list)  # [{"n": 1, "on": "2021-07-01"}, …]
+    deactivated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the head closed this access
+    deactivated_by: Mapped[str | None] = mapped_column(String(64))
     centre: Mapped[Centre] = relationship()
 
 

@@ -226,3 +226,27 @@ class VanBoarding(Base):
     via: Mapped[str] = mapped_column(String(16))  # photo | button | text
     trip: Mapped[VanTrip] = relationship()
     child: Mapped[Child] = relationship()
+
+
+class VaccineDose(Base):
+    """One EPI vaccine dose a child received (code from domain.vaccines), with who recorded it."""
+
+    __tablename__ = "vaccine_doses"
+    __table_args__ = (UniqueConstraint("child_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    given_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PortfolioItem(Base):
+    """A photo with a caption in a teacher's own portfolio."""
+
+    __tablename__ = "portfolio_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
+    caption: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

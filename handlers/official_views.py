@@ -153,7 +153,7 @@ def kids_lines(s: q.ChildStats) -> list[dict]:
               for name, n in list(s.wfh.items()) + list(s.hfa.items()) if name not in ("สมส่วน", "ส่วนสูงตามเกณฑ์")]
     if s.over_60:
         lines.append(row("เกิน 60 เดือน*", str(s.over_60)))
-        lines.append(txt("*ไม่ประเมินด้วยเกณฑ์ WHO 0–5 ปี", size="xxs", color=GREY))
+        lines.append(txt("*ประเมินด้วยเกณฑ์อ้างอิง WHO 2007 (5–19 ปี)", size="xxs", color=GREY))
     return lines
 
 

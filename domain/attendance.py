@@ -12,12 +12,14 @@ from bot.db import upsert_insert
 from domain.alerts import settle_child
 from domain.qr import PREFIX, verify_qr
 from domain.expected import arrived_clause, on_leave_clause
+from domain.thai import thai_date
 from models import Attendance, Centre, Child
 
 AFTERNOON = time(12, 0)  # with check-out on, a card scanned after this of a child already in means "going home"
 
 REFUSED = {"other_centre": "บัตรของศูนย์อื่น", "revoked": "บัตรถูกยกเลิกแล้ว (มีบัตรใหม่)",
            "forged": "บัตรไม่ถูกต้อง", "unknown": "ไม่พบเด็กในระบบ", "inactive": "เด็กไม่อยู่ในทะเบียนแล้ว",
+           "withdrawn": "ไม่รับเช็คชื่อ",
            "foreign": "ไม่ใช่บัตร Smart Kids"}
 
 
@@ -46,6 +48,8 @@ def check_cards(session: Session, payloads: list[str], centre_id: int, secret: b
             result.refused.append(("other_centre", code))
         elif version != child.qr_version:
             result.refused.append(("revoked", child.short_name))
+        elif not child.active and child.withdrawn_on:
+            result.refused.append(("withdrawn", f"{child.short_name} ย้ายออกแล้วเมื่อ {thai_date(child.withdrawn_on)}"))
         elif not child.active:
             result.refused.append(("inactive", child.short_name))
         elif child not in result.children:

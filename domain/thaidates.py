@@ -234,3 +234,35 @@ def find_time(text: str) -> tuple[time | None, str]:
 def parse_time(text: str) -> time | None:
     """The time of day a text names, or None."""
     return find_time(text)[0]
+
+
+PAST_DAY = re.compile(rf"^(?:วันที่\s*)?(?P<d>\d{{1,2}})(?:\s*(?P<m>{_MONTH})\s*|\s*[/.\-]\s*(?P<n>\d{{1,2}})\s*[/.\-]?\s*)"
+                      r"(?P<y>\d{4}|\d{2})?$")
+
+
+def past_day(text: str, today: date, oldest: date | None = None) -> date:
+    """A day that has happened (a dose given, a child who left, a birth): "วันนี้", "เมื่อวาน", "25 พ.ย.",
+    "25 พ.ย. 2569", "25/11/2569" or "25/11/2026" (a year from 2400 is Buddhist). A yearless day is its latest
+    occurrence up to today. Raises DateProblem (Thai) for an unreadable, impossible or future day, and for a
+    Christian year typed where the Buddhist one was meant (e.g. 2565 read as ค.ศ. is centuries ahead)."""
+    typed = " ".join(_normalise(text).split())
+    typed = re.sub(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", r"\3/\2/\1", typed)  # ISO, as a spreadsheet writes it
+    if typed in ("วันนี้", "today"):
+        return today
+    if typed == "เมื่อวาน":
+        return today - timedelta(1)
+    found = PAST_DAY.match(typed)
+    if not found:
+        raise DateProblem("อ่านวันที่ไม่ได้ค่ะ พิมพ์ เช่น \"25 พ.ย. 2569\" หรือ \"25/11/2569\" (ปี พ.ศ.)")
+    month = MONTH_NUMBER[found["m"]] if found["m"] else int(found["n"])
+    if not 1 <= month <= 12:
+        raise DateProblem(f"ไม่มีเดือนที่ {month} ค่ะ")
+    year = _year(found["y"])
+    if year is None:
+        year = today.year if (month, int(found["d"])) <= (today.month, today.day) else today.year - 1
+    day = _make(int(found["d"]), month, year)
+    if day > today:
+        raise DateProblem(f"วันที่ {thai_date(day)} ยังมาไม่ถึงค่ะ กรุณาตรวจวันที่และปี พ.ศ. อีกครั้ง")
+    if oldest and day < oldest:
+        raise DateProblem(f"วันที่ {thai_date(day)} เก่าเกินไปค่ะ กรุณาตรวจปี พ.ศ. (เช่น 2565 ไม่ใช่ 2022 หรือ 2508)")
+    return day

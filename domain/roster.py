@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.measures import latest_statuses
+from domain.vaccines import doses_of, overdue_codes
 from models import Centre, Child, ChildGuardian, Classroom, District, Guardian, Lao, Province
 
 COLUMNS = (
@@ -23,6 +25,10 @@ COLUMNS = (
     "nickname", "sex", "birth_date", "guardian_name", "guardian_relation", "guardian_phone",
     "address", "chronic_conditions", "allergies", "rides_van", "van_code",
 )
+OPTIONAL = ("status",)  # active (the default when empty or absent) | withdrawn
+STATUS = {"": True, "active": True, "กำลังเรียน": True, "withdrawn": False, "ย้ายออก": False}
+EXTRA = ("status", "weight_kg", "height_cm", "measured_on", "wfh_band", "hfa_band", "wfa_band", "vaccines_overdue",
+         "home_lat", "home_lng")  # exported after the roster's columns and qr_payload
 REQUIRED = (
     "province_code", "province_name", "district_code", "district_name", "lao_code", "lao_name",
     "centre_code", "centre_name", "child_code", "first_name", "last_name", "sex", "birth_date",
@@ -154,8 +160,9 @@ def _to_dicts(table: list[list[str]], name: str) -> list[dict]:
         raise RosterFileError(f"{name}: ไม่มีคอลัมน์ {', '.join(missing)} (หัวตารางต้องเป็นชื่อคอลัมน์ตามแบบฟอร์ม)")
     if len(table) == 1:
         raise RosterFileError(f"{name}: ไฟล์ว่าง มีแต่หัวตาราง ไม่มีข้อมูลเด็ก")
-    index = {column: header.index(column) for column in COLUMNS}
-    return [{column: (row[i].strip() if i < len(row) else "") for column, i in index.items()} for row in table[1:]]
+    index = {column: header.index(column) for column in COLUMNS + OPTIONAL if column in header}
+    return [{column: (row[index[column]].strip() if column in index and index[column] < len(row) else "")
+             for column in COLUMNS + OPTIONAL} for row in table[1:]]
 
 
 # ---------------------------------------------------------------- validation
@@ -239,10 +246,13 @@ def _check_row(line: int, raw: dict[str, str], today: date) -> tuple[_Entry | No
         errors.append("van_code ว่าง แต่ rides_van เป็น yes: ต้องระบุรหัสรถ")
     elif not rides_van and raw["van_code"]:
         errors.append(f'van_code "{raw["van_code"]}" มีค่า แต่ rides_van เป็น no: ตรวจว่าเด็กนั่งรถหรือไม่')
+    active = STATUS.get(raw.get("status", "").strip().lower())
+    if active is None:
+        errors.append(f'status "{raw["status"]}" ไม่ถูกต้อง ใช้ active หรือ withdrawn (หรือเว้นว่าง)')
     if errors:
         return None, errors
     child = {column: raw[column] for column in CHILD_TEXT}
-    child.update(sex=sex, birth_date=born, rides_van=rides_van, van_code=raw["van_code"], active=True)
+    child.update(sex=sex, birth_date=born, rides_van=rides_van, van_code=raw["van_code"], active=active)
     guardian = (raw["guardian_name"], phone) if raw["guardian_name"] else None
     return _Entry(line, raw, child, guardian, raw["guardian_relation"]), []
 
@@ -304,6 +314,7 @@ def validate_rows(rows: list[dict], today: date | None = None) -> tuple[list[_En
 
 def import_roster(session: Session, path, today: date | None = None) -> RosterReport:
     """Validate the whole file, then upsert it; a file with any error writes nothing. The caller commits."""
+    today = today or bangkok_today()
     entries, errors = validate_rows(read_rows(path), today)
     if errors:
         return RosterReport(errors=errors)
@@ -313,7 +324,7 @@ def import_roster(session: Session, path, today: date | None = None) -> RosterRe
         session.flush()
         rooms = _upsert_classrooms(session, entries, centres)
         session.flush()
-        _upsert_children(session, entries, centres, rooms, report)
+        _upsert_children(session, entries, centres, rooms, report, today)
         session.flush()
         report.centres = len(centres)
         report.not_in_file = _count_not_in_file(session, centres.values(), {e.raw["child_code"] for e in entries})
@@ -385,8 +396,9 @@ def _load_guardians(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[
 
 
 def _upsert_children(session: Session, entries: list[_Entry], centres: dict[str, Centre],
-                     rooms: dict[tuple[int, str], Classroom], report: RosterReport) -> None:
-    """Create or update each child and its guardian link, counting created, updated and unchanged."""
+                     rooms: dict[tuple[int, str], Classroom], report: RosterReport, today: date) -> None:
+    """Create or update each child and its guardian link, counting created, updated and unchanged; a `withdrawn`
+    status keeps the day the child was first seen withdrawn (today for a new withdrawal)."""
     links = selectinload(Child.guardian_links).selectinload(ChildGuardian.guardian)
     children = _by_code(session, Child, (e.raw["child_code"] for e in entries), links)
     guardians = _load_guardians(session, {e.guardian for e in entries if e.guardian})
@@ -395,6 +407,8 @@ def _upsert_children(session: Session, entries: list[_Entry], centres: dict[str,
         room = rooms.get((centre.id, entry.raw["classroom"]))
         values = dict(entry.child, centre_id=centre.id, classroom_id=room.id if room else None)
         child = children.get(entry.raw["child_code"])
+        withdrawn_on = None if values["active"] else (child and child.withdrawn_on) or today
+        values.update(withdrawn_on=withdrawn_on, **({"withdrawn_reason": ""} if values["active"] else {}))
         if child is None:
             child = Child(code=entry.raw["child_code"], **values)
             session.add(child)
@@ -461,24 +475,45 @@ def _count_not_in_file(session: Session, centres: Iterable[Centre], codes: set[s
 
 # ---------------------------------------------------------------- export
 
-def export_children(session: Session, centre_code: str, fmt: str, qr_payload: Callable[[Child], str]) -> str:
-    """The centre's active children by child_code, in the roster's columns plus qr_payload, as JSON or CSV."""
+def export_children(session: Session, centre_code: str, fmt: str, qr_payload: Callable[[Child], str],
+                    today: date | None = None) -> str:
+    """The centre's children (withdrawn ones too, by `status`) by child_code: the roster's columns, qr_payload, then
+    the records (latest measurement and its Thai bands, overdue vaccine codes, home pin), as JSON or CSV."""
     if fmt not in ("json", "csv"):
         raise ValueError(f"รูปแบบ '{fmt}' ไม่รองรับ ใช้ json หรือ csv")
     centre = session.scalar(select(Centre).where(Centre.code == centre_code))
     if centre is None:
         raise LookupError(f"ไม่พบศูนย์รหัส '{centre_code}' (centre_code not found)")
-    query = (select(Child).where(Child.centre_id == centre.id, Child.active.is_(True)).order_by(Child.code)
+    query = (select(Child).where(Child.centre_id == centre.id).order_by(Child.code)
              .options(selectinload(Child.classroom),
                       selectinload(Child.guardian_links).selectinload(ChildGuardian.guardian)))
-    records = [_export_record(centre, child, qr_payload(child)) for child in session.scalars(query)]
+    children = list(session.scalars(query))
+    today = today or bangkok_today()
+    growth = {c.id: (m, s) for c, m, s in latest_statuses(session, children)}
+    doses = doses_of(session, [c.id for c in children])
+    records = [_export_record(centre, child, qr_payload(child)) | _records_of(child, growth.get(child.id),
+                                                                              doses[child.id], today)
+               for child in children]
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "qr_payload"], lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "qr_payload", *EXTRA], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: " ".join(v) if isinstance(v, list) else "" if v is None else v for k, v in r.items()}
+                     for r in records)
     return out.getvalue()
+
+
+def _records_of(child: Child, measured, given: dict, today: date) -> dict:
+    """The export's record fields of one child (None where nothing is recorded)."""
+    m, status = measured or (None, None)
+    return {"status": "active" if child.active else "withdrawn",
+            "weight_kg": m.weight_kg if m else None, "height_cm": m.height_cm if m else None,
+            "measured_on": m.measured_on.isoformat() if m else None,
+            "wfh_band": status.wfh if status else None, "hfa_band": status.hfa if status else None,
+            "wfa_band": status.wfa if status else None,
+            "vaccines_overdue": overdue_codes(child.birth_date, given, today),
+            "home_lat": child.home_lat, "home_lng": child.home_lng}
 
 
 def _export_record(centre: Centre, child: Child, qr: str) -> dict[str, str]:

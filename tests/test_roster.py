@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 import models
 from models import Centre, Child, ChildGuardian, Guardian, Province
-from domain.roster import (COLUMNS, RosterFileError, RosterReport, export_children, import_roster, read_rows,
+from domain.roster import (COLUMNS, EXTRA, RosterFileError, RosterReport, export_children, import_roster, read_rows,
                            validate_rows)
 from simulator.demo_roster import generate
 
@@ -262,13 +262,15 @@ def test_export_json_and_csv(session, demo, tmp_path):
     load(session, demo)
     expected = sorted((row for row in rows_of(demo) if row["centre_code"] == "K0002"), key=lambda r: r["child_code"])
     records = json.loads(export_children(session, "K0002", "json", qr))
-    assert [list(record) for record in records] == [[*COLUMNS, "qr_payload"]] * len(expected)
-    assert [{k: v for k, v in record.items() if k != "qr_payload"} for record in records] == expected
+    assert [list(record) for record in records] == [[*COLUMNS, "qr_payload", *EXTRA]] * len(expected)
+    assert [{k: record[k] for k in COLUMNS} for record in records] == expected
     assert records[0]["qr_payload"] == f"SK1:{expected[0]['child_code']}"
+    assert (records[0]["status"], records[0]["weight_kg"], records[0]["wfh_band"]) == ("active", None, None)
     text = export_children(session, "K0002", "csv", qr)
-    assert text.splitlines()[0] == ",".join([*COLUMNS, "qr_payload"])
+    assert text.splitlines()[0] == ",".join([*COLUMNS, "qr_payload", *EXTRA])
     (tmp_path / "export.csv").write_text(text, encoding="utf-8")
-    assert rows_of(tmp_path / "export.csv") == records
+    assert [{k: row[k] for k in [*COLUMNS, "qr_payload"]} for row in rows_of(tmp_path / "export.csv")] == \
+        [{k: record[k] for k in [*COLUMNS, "qr_payload"]} for record in records]
     assert load(session, tmp_path / "export.csv").unchanged == len(expected)
 
 
@@ -291,3 +293,16 @@ def test_province_roster_imports_quickly(session):
     assert report.ok(), report.lines()[:5]
     assert count(session, Centre) == 210 and count(session, Child) == 7837
     assert elapsed < 30, f"province import took {elapsed:.1f} s"
+
+
+def test_operator_withdraws_a_child_by_the_status_column_and_the_export_shows_it(session, demo, tmp_path):
+    load(session, demo)
+    rows = [dict(row, status="withdrawn" if n == 0 else "active") for n, row in enumerate(rows_of(demo))]
+    report = load(session, write_rows(tmp_path / "status.csv", rows, columns=(*COLUMNS, "status")))
+    assert report.ok() and report.updated == 1
+    gone = session.scalar(select(Child).where(Child.code == rows[0]["child_code"]))
+    assert (gone.active, gone.withdrawn_on) == (False, TODAY)
+    exported = json.loads(export_children(session, rows[0]["centre_code"], "json", qr))
+    assert next(r for r in exported if r["child_code"] == gone.code)["status"] == "withdrawn"
+    rows[0]["status"] = "gone"
+    assert "status" in load(session, write_rows(tmp_path / "bad.csv", rows, columns=(*COLUMNS, "status"))).errors[0][1]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot import alerting, menu_links, outbox, quota, relay, reminders
+from bot import alerting, menu_links, outbox, quota, relay, reminders, vaccine_reminders
 from bot.db import transaction, upsert_insert
 from bot.storage import Storage, discard, storage_for
 from domain.alerts import staff_recipients
@@ -124,6 +124,19 @@ def daily_digests(rt, now: datetime) -> int:
                     claim(session, "digest", f"{centre.code}:{now.date()}", now):
                 covered += relay.digest(session, rt.cfg, centre, now)
     return covered
+
+
+def vaccine_due_reminders(rt, now: datetime) -> int:
+    """Daily: each linked guardian is reminded in 1:1 once, a week before their child's next dose is due (a routine
+    push the quota guard may hold back like teachers' reminders); returns how many doses were reminded."""
+    sent = 0
+    with transaction(rt.sessions) as session:
+        for child, code, to in vaccine_reminders.due_soon(session, now.date()):
+            if quota.allows(session, "reminder", len(to), now) and \
+                    claim(session, "vaccine_reminder", f"{child.code}:{code}", now):
+                vaccine_reminders.remind(session, child, code, to, now)
+                sent += 1
+    return sent
 
 
 def check_quota(rt, now: datetime) -> dict | None:

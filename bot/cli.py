@@ -1,5 +1,5 @@
 """Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards |
-richmenu sync | worker`."""
+richmenu sync | worker | staff export`."""
 from __future__ import annotations
 
 import sys
@@ -133,6 +133,7 @@ def register(app: Flask) -> None:
     """Attach the operator commands to the app."""
     for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command):
         app.cli.add_command(group)
+    app.cli.add_command(staff_cli)
 
 
 @click.command("cards")
@@ -157,3 +158,22 @@ def cards_command(centre_code, out):
         cards = centre_cards(session, centre, rt.cfg.secret)
     paths = write_sheets(cards, Path(out))
     click.echo(f"{len(cards)} cards of {centre_code} → " + ", ".join(str(p) for p in paths))
+
+
+staff_cli = AppGroup("staff", help="Staff records.")
+
+
+@staff_cli.command("export")
+@click.option("--centre", required=True, help="centre code")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+def staff_export(centre, fmt):
+    """Print a centre's staff: name, role, active, position, qualification, training hours, COVID-19 doses."""
+    from domain.staff import export_staff
+
+    try:
+        with transaction(_rt().sessions) as session:
+            out = export_staff(session, centre, fmt)
+    except LookupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(out, nl=not out.endswith("\n"))

@@ -5,6 +5,8 @@ clears `LineUser.rich_menu_id`. This step links every such user to the deployed 
 (`RichMenuRecord`) with no transaction open during the call, then writes the linked LINE id. A sync that
 replaces a menu clears `rich_menu_id` of its users the same way, so they are relinked to the new one.
 `rich_menu_id == ""` marks a link LINE refused; it is tried again when the wanted menu changes.
+A user who should have no menu any more (`rich_menu` None, e.g. a deactivated teacher) but still has a linked
+id is unlinked the same way, and the id cleared.
 """
 from __future__ import annotations
 
@@ -39,7 +41,25 @@ def deliver_links(factory: sessionmaker, line: LineApi, limit: int = 5000) -> in
             if done is None:
                 return linked  # LINE is unwell: the rest waits for the next round
             linked += done
-    return linked
+    return linked + deliver_unlinks(factory, line, limit)
+
+
+def deliver_unlinks(factory: sessionmaker, line: LineApi, limit: int = 5000) -> int:
+    """Unlink users who should have no menu but still have one linked; returns how many were unlinked."""
+    with transaction(factory) as session:
+        rows = session.execute(select(LineUser.id, LineUser.line_user_id).where(
+            LineUser.rich_menu.is_(None), LineUser.rich_menu_id.is_not(None), LineUser.rich_menu_id != "")
+            .order_by(LineUser.id).limit(limit)).all()
+    done = 0
+    for user_pk, user_id in rows:
+        result = line.unlink_rich_menu(user_id)
+        if not result.ok and result.retryable:
+            return done
+        with transaction(factory) as session:
+            session.execute(update(LineUser).where(LineUser.id == user_pk, LineUser.rich_menu.is_(None))
+                            .values(rich_menu_id=None))
+        done += 1
+    return done
 
 
 def _link(factory, line: LineApi, name: str, menu_id: str, users: list[tuple[int, str]]) -> int | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from bot import alerting, menu_links, outbox, quota, relay, reminders, vaccine_reminders
@@ -13,7 +13,7 @@ from domain.alerts import staff_recipients
 from domain.calendar import open_centres
 from domain.safety import cutoff_alerts
 from domain.van import van_overdue
-from models import Centre, InboxEvent, InviteAttempt, JobRun, Media, PhotoScan
+from models import Centre, InboxEvent, InviteAttempt, JobRun, Media, PhotoScan, PortfolioItem
 
 INBOX_KEEP = timedelta(days=30)
 UNFILED_KEEP = timedelta(days=1)  # photos nobody said what they were (an abandoned flow or fallback)
@@ -182,7 +182,7 @@ def purge_media(session: Session, storage: Storage, now: datetime, days: int) ->
     stale = select(Media).where(Media.purged_at.is_(None), or_(
         Media.created_at < now - timedelta(days=days),
         and_(Media.lunch_id.is_(None), Media.activity_id.is_(None), Media.van_trip_id.is_(None),
-             Media.created_at < now - UNFILED_KEEP)))
+             ~exists().where(PortfolioItem.media_id == Media.id), Media.created_at < now - UNFILED_KEEP)))
     gone = 0
     for media in session.scalars(stale):
         discard(storage, media, now)

@@ -239,6 +239,9 @@ class TeacherLast:
     role: str
     centre_id: int
     last: date | None
+    position: str = ""
+    training_hours: float = 0
+    covid_doses: int = 0
 
 
 def _last_by(model, who_col, person_col, day: date):
@@ -247,15 +250,16 @@ def _last_by(model, who_col, person_col, day: date):
 
 def teachers(session: Session, scope: Scope, day: date) -> list[tuple[Unit, list[TeacherLast]]]:
     """Per unit: its active teachers and heads with the last day each recorded, quietest first."""
-    query = (select(Staff.name, Staff.role, Staff.centre_id,
+    query = (select(Staff.name, Staff.role, Staff.centre_id, Staff.position, Staff.training_hours, Staff.covid_doses,
                     _last_by(Attendance, Attendance.arrived_by, Staff.line_user_id, day),
                     _last_by(Lunch, Lunch.recorded_by, Staff.line_user_id, day),
                     _last_by(Activity, Activity.posted_by, Staff.line_user_id, day))
              .where(Staff.centre_id.in_(scope.centre_ids), Staff.active, Staff.role.in_(("teacher", "head"))))
     people: dict[int, list[TeacherLast]] = {}
-    for name, role, centre_id, *lasts in session.execute(query):
+    for name, role, centre_id, position, hours, doses, *lasts in session.execute(query):
         known = [d for d in lasts if d is not None]
-        people.setdefault(centre_id, []).append(TeacherLast(name, role, centre_id, max(known) if known else None))
+        people.setdefault(centre_id, []).append(TeacherLast(name, role, centre_id, max(known) if known else None,
+                                                            position, hours or 0, len(doses or [])))
     order = lambda t: (t.last is not None, t.last or date.min, t.name)  # noqa: E731
     return [(u, sorted((t for c in u.centre_ids for t in people.get(c, [])), key=order)) for u in units_of(scope)]
 

@@ -177,6 +177,11 @@ def last_text(last: date | None, day: date) -> str:
     return "วันนี้" if last == day else thai_date(last)
 
 
+def record_text(t: q.TeacherLast) -> str:
+    """A teacher's own record in a few words: position, training hours, COVID-19 doses."""
+    return f"{t.position or 'ไม่ระบุตำแหน่ง'} · อบรม {t.training_hours:g} ชม. · วัคซีนโควิด {t.covid_doses} เข็ม"
+
+
 def teacher_cards(scope: Scope, day: date, rows) -> tuple[list, list]:
     cards = []
     for unit, people in rows:
@@ -184,7 +189,7 @@ def teacher_cards(scope: Scope, day: date, rows) -> tuple[list, list]:
         lines = [row("ครู/หัวหน้าศูนย์", f"{len(people)} คน"), row("บันทึกวันนี้", str(sum(t.last == day for t in people))),
                  row(f"ไม่บันทึก ≥ {q.QUIET_DAYS} วัน", str(quiet), RED if quiet else None)]
         if unit.level == "centre":
-            lines += [txt(f"• {t.name}: {last_text(t.last, day)}", size="xs",
+            lines += [txt(f"• {t.name}: {last_text(t.last, day)}\n  {record_text(t)}", size="xs",
                           **({"color": RED} if q.is_quiet(t, day) else {})) for t in people[:15]]
         cards.append(bubble(unit.name, LEVEL_LABEL[unit.level], lines, [drill("tch", unit)] if sub(scope, unit) else []))
     everyone = [t for _, people in rows for t in people]

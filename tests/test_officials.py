@@ -198,9 +198,13 @@ def test_children_counts_show_no_names_and_health_list_is_audited(chat, world, s
     assert sorted(viewed) == ["C000001", "C000004"]
 
 
-def test_teachers_with_their_last_record(chat, world):
+def test_teachers_with_their_last_record(chat, world, session):
+    teacher = session.scalar(select(Staff).where(Staff.name == "ครูสมศรี"))
+    teacher.position, teacher.training_hours, teacher.covid_doses = "ครูผู้ดูแลเด็ก", 30, [{"n": 1, "on": "2021-07-12"}]
+    session.commit()
     body = as_text(chat.text("Ulao", "ข้อมูลครู"))
     assert "ครูสมศรี: วันนี้" in body and "หัวหน้าวิไล: ยังไม่เคยบันทึก" in body
+    assert "ครูผู้ดูแลเด็ก · อบรม 30 ชม. · วัคซีนโควิด 1 เข็ม" in body
 
 
 def test_alerts_counted_then_listed_with_who_acknowledged(chat, world, session):

@@ -1,6 +1,7 @@
 """Weight and height in 1:1: typed ("น้ำหนัก ภูผา 15,5 ส่วนสูง 98"), or a measuring session walking the class
 ("ชั่งน้ำหนัก"); doubtful values are confirmed before saving; each linked guardian gets their own child's
-figures privately; the class summary ("สรุปการเจริญเติบโต"); a guardian asks "การเจริญเติบโต".
+figures privately; the class summary ("สรุปการเจริญเติบโต"); a guardian asks "การเจริญเติบโต"; the growth chart
+("กราฟการเจริญเติบโต ภูผา", a guardian's own children without a name).
 
 The session's draft: `ids` (the class, in list order) and `i` (whose turn); a doubtful pair waits in its
 confirmation button.
@@ -10,8 +11,10 @@ from __future__ import annotations
 import re
 
 from bot.alerting import guardian_recipients
-from bot.messages import postback, say, text
+from bot.growth_routes import chart_path
+from bot.messages import image, postback, say, text
 from bot.router import END, Flow, Router
+from bot.signed import signed_url
 from domain.attendance import centre_children
 from domain.measures import (NUMBER, check, last_measurement, latest_statuses, number, parse_pair, save,
                              status_lines, summary_lines)
@@ -48,6 +51,15 @@ def measure(ctx, child: Child, kg: float, cm: float, confirmed: bool = False) ->
         ctx.push(uid, text("ผลการชั่งน้ำหนักวัดส่วนสูงของบุตรหลานค่ะ\n" + "\n".join(lines)),
                  key=f"growth:{child.id}:{ctx.today}:{kg}:{cm}:{uid}")
     return "\n".join(lines)
+
+
+def send_chart(ctx, child: Child) -> None:
+    """The child's growth chart as an image (a signed link), or say there is nothing to draw yet."""
+    newest = last_measurement(ctx.session, child.id)
+    if newest is None:
+        return ctx.reply(text(f"ยังไม่มีข้อมูลน้ำหนักส่วนสูงของ {child.short_name} ค่ะ"))
+    url = signed_url(ctx.rt.cfg, chart_path(child, newest.id), ctx.now)
+    ctx.reply(image(url, url))
 
 
 def class_summary(ctx) -> str:
@@ -163,6 +175,26 @@ def register(router: Router) -> None:
         if saved:
             ctx.reply(text("บันทึกแล้วค่ะ\n" + saved))
 
+    @router.on(text=r"^กราฟ(?:การเจริญเติบโต)?\s+\S", when=in_private)
+    def asked_chart(ctx):
+        """"กราฟการเจริญเติบโต ภูผา": the child's points on the WHO curves."""
+        child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], "gr.chart")
+        if child:
+            send_chart(ctx, child)
+
+    @router.on(postback="gr.chart", when=in_private)
+    def picked_chart(ctx):
+        """The teacher tapped whose chart."""
+        child = tapped_child(ctx)
+        if child:
+            send_chart(ctx, child)
+
+    @router.on(chat="user", text=r"^กราฟ(?:การเจริญเติบโต)?$", when=lambda ctx: bool(my_children(ctx)))
+    def guardian_asked_chart(ctx):
+        """A guardian asks for their own children's charts."""
+        for child in my_children(ctx)[:5]:
+            send_chart(ctx, child)
+
     @router.on(text=SUMMARY, when=in_private)
     def asked_summary(ctx):
         """The class summary: bands and who needs attention."""
@@ -181,4 +213,4 @@ def register(router: Router) -> None:
         if not rows:
             return ctx.reply(text("ครูยังไม่ได้บันทึกน้ำหนักส่วนสูงของบุตรหลานค่ะ"))
         ctx.reply(text("\n\n".join("\n".join(status_lines(c, m.measured_on, m.weight_kg, m.height_cm, s))
-                                   for c, m, s in rows)))
+                                   for c, m, s in rows), [say("กราฟการเจริญเติบโต")]))

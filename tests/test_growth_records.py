@@ -89,3 +89,18 @@ def test_operator_exports_the_latest_measurement_with_its_bands(chat, people, se
     assert (row["weight_kg"], row["height_cm"], row["measured_on"]) == (15.0, 100.0, "2026-11-23")
     assert row["wfh_band"] == band(z["z_wflh"], WFH_BANDS) and row["status"] == "active"
     assert row["home_lat"] is None and isinstance(row["vaccines_overdue"], list)
+
+
+def test_guardian_and_teacher_get_the_growth_chart_image(chat, people, session, org, clock, app):
+    at_local(clock, "10:00")
+    kid = org["children"]["C000001"]
+    session.add(Measurement(child_id=kid.id, measured_on=date(2026, 5, 1), weight_kg=14.0, height_cm=96.0))
+    session.commit()
+    link_parent(chat, "Uparent", "ภูผา")
+    [picture] = chat.text("Uparent", "กราฟการเจริญเติบโต")
+    assert picture["type"] == "image"
+    got = app.test_client().get(picture["originalContentUrl"].removeprefix("https://smartkids.example"))
+    assert got.status_code == 200 and got.data.startswith(b"\x89PNG")
+    [same] = chat.text("Uteacher", "กราฟการเจริญเติบโต ภูผา")
+    assert same["originalContentUrl"] == picture["originalContentUrl"]
+    assert "ยังไม่มีข้อมูล" in texts(chat.text("Uteacher", "กราฟการเจริญเติบโต ขิง"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import quota
+from notify import quota
 from bot.messages import postback, say, text
 from bot.router import Router
 from bot.signed import signed_url

@@ -145,8 +145,7 @@ STALE_SET = timedelta(seconds=60)
 
 def answer_stale_photo_sets(rt, now: datetime) -> int:
     """Every minute: photo sets still missing a photo after a minute are answered with what arrived (a push)."""
-    from handlers.checkin import scan_summary
-
+    scan_summary = rt.router.answers["photo_set"]
     answered = 0
     with transaction(rt.sessions) as session:
         stale = session.scalars(select(PhotoScan).where(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.alerting import guardian_recipients
+from notify.alerting import guardian_recipients
 from bot.growth_routes import chart_path
 from bot.messages import image, postback, say, text
 from bot.router import END, Flow, Router

@@ -51,15 +51,18 @@ def check(child: Child, on: date, kg: float, cm: float, last: Measurement | None
     """The problems of a typed measurement for this child (see the module's rules)."""
     wrong, doubtful = [], []
     if not WEIGHT_RANGE[0] <= kg <= WEIGHT_RANGE[1]:
-        wrong.append(f"น้ำหนัก {kg:g} กก. ไม่ใช่น้ำหนักของเด็กเล็ก (ควรอยู่ระหว่าง {WEIGHT_RANGE[0]:g}–{WEIGHT_RANGE[1]:g} กก.)")
+        low, high = WEIGHT_RANGE
+        wrong.append(f"น้ำหนัก {kg:g} กก. ไม่ใช่น้ำหนักของเด็กเล็ก (ควรอยู่ระหว่าง {low:g}–{high:g} กก.)")
     if cm > 300:
         wrong.append(f"ส่วนสูง {cm:g} น่าจะเป็นมิลลิเมตร กรุณาพิมพ์เป็นเซนติเมตร (เช่น {cm / 10:g} ซม.)")
     elif not HEIGHT_RANGE[0] <= cm <= HEIGHT_RANGE[1]:
-        wrong.append(f"ส่วนสูง {cm:g} ซม. ไม่ใช่ส่วนสูงของเด็กเล็ก (ควรอยู่ระหว่าง {HEIGHT_RANGE[0]:g}–{HEIGHT_RANGE[1]:g} ซม.)")
+        low, high = HEIGHT_RANGE
+        wrong.append(f"ส่วนสูง {cm:g} ซม. ไม่ใช่ส่วนสูงของเด็กเล็ก (ควรอยู่ระหว่าง {low:g}–{high:g} ซม.)")
     if wrong:
         return Check(wrong, [])
     status = growth_status(child.sex, child.birth_date, on, kg, cm)
-    for z, what in ((status.z_wfa, "น้ำหนักตามอายุ"), (status.z_hfa, "ส่วนสูงตามอายุ"), (status.z_wfh, "น้ำหนักตามส่วนสูง")):
+    scores = ((status.z_wfa, "น้ำหนักตามอายุ"), (status.z_hfa, "ส่วนสูงตามอายุ"), (status.z_wfh, "น้ำหนักตามส่วนสูง"))
+    for z, what in scores:
         if z is not None and abs(z) > Z_LIMIT:
             doubtful.append(f"{what}ผิดปกติมากสำหรับเด็กอายุนี้ (ค่า z {z:+.1f})")
     if last and last.measured_on < on:

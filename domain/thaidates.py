@@ -236,8 +236,8 @@ def parse_time(text: str) -> time | None:
     return find_time(text)[0]
 
 
-PAST_DAY = re.compile(rf"^(?:วันที่\s*)?(?P<d>\d{{1,2}})(?:\s*(?P<m>{_MONTH})\s*|\s*[/.\-]\s*(?P<n>\d{{1,2}})\s*[/.\-]?\s*)"
-                      r"(?P<y>\d{4}|\d{2})?$")
+PAST_DAY = re.compile(rf"^(?:วันที่\s*)?(?P<d>\d{{1,2}})"
+                      rf"(?:\s*(?P<m>{_MONTH})\s*|\s*[/.\-]\s*(?P<n>\d{{1,2}})\s*[/.\-]?\s*)(?P<y>\d{{4}}|\d{{2}})?$")
 
 
 def past_day(text: str, today: date, oldest: date | None = None) -> date:

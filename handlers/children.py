@@ -23,6 +23,8 @@ from models import Child
 SEX_LABEL = {"M": "ชาย", "F": "หญิง"}
 REASONS = ("ย้ายที่อยู่", "ไปเรียนอนุบาล", "ผู้ปกครองขอย้าย")
 RECORDS_PRIVATE = "ข้อมูลประวัติเด็กทำในแชตส่วนตัวกับบอทนะคะ (เป็นข้อมูลส่วนตัวของเด็ก)"
+IN_GROUP = (r"^(เพิ่มเด็ก|รับเด็กใหม่|ย้ายออก|รับกลับ|แก้ไข|น้ำหนัก|ชั่งน้ำหนัก|วัดส่วนสูง|ชั่งวัด|สรุปการเจริญเติบโต|"
+            r"กราฟการเจริญเติบโต|วัคซีน|วัคซีนค้าง|บ้าน)(\s|$)")  # the records' commands, answered only in 1:1
 CANCEL = say("ยกเลิก")
 
 
@@ -198,7 +200,7 @@ def picked_field(ctx):
     value = getattr(child, EDITABLE[label])
     shown = thai_date(value) if isinstance(value, date) else SEX_LABEL.get(value, value) or "-"
     hint = " (วัน/เดือน/ปี พ.ศ.)" if label == "วันเกิด" else ""
-    quick = [say("ชาย"), say("หญิง")] if label == "เพศ" else [say("ไม่มี")] if label in ("แพ้อาหาร", "โรคประจำตัว") else []
+    quick = {"เพศ": [say("ชาย"), say("หญิง")], "แพ้อาหาร": [say("ไม่มี")], "โรคประจำตัว": [say("ไม่มี")]}.get(label, [])
     ctx.reply(text(f"{label}ตอนนี้: {shown}\nพิมพ์{label}ใหม่{hint}ค่ะ", quick + [CANCEL]))
     return "value"
 
@@ -340,9 +342,9 @@ def register(router: Router) -> None:
         readmit(ctx.session, child, ctx.user_id, ctx.now)
         ctx.reply(text(f"รับ {child.display_name} กลับเข้าศูนย์แล้วค่ะ ใช้บัตร QR เดิมเช็คชื่อได้"))
 
-    @router.on(chat="group", text=r"^(เพิ่มเด็ก|รับเด็กใหม่|ย้ายออก|รับกลับ|แก้ไข)(\s|$)", when=is_recorder)
+    @router.on(chat="group", text=IN_GROUP, when=is_recorder)
     def asked_in_group(ctx):
-        """A record command typed in the parent group: records are kept in 1:1."""
+        """A record command (a child's record, growth, vaccines, home) typed in the parent group: kept in 1:1."""
         ctx.reply(text(RECORDS_PRIVATE))
 
 

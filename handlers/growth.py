@@ -21,7 +21,7 @@ from domain.measures import (NUMBER, check, last_measurement, latest_statuses, n
 from handlers.actors import work_centre
 from handlers.checkin import tapped_child
 from handlers.child_pick import pick_child
-from handlers.children import RECORDS_PRIVATE, in_private
+from handlers.children import in_private
 from handlers.parents import my_children
 from models import Child
 
@@ -200,13 +200,8 @@ def register(router: Router) -> None:
         """The class summary: bands and who needs attention."""
         ctx.reply(text(class_summary(ctx), [say("ชั่งน้ำหนัก")]))
 
-    @router.on(chat="group", text=rf"{SESSION}|{SUMMARY}|^น้ำหนัก\s")
-    def asked_in_group(ctx):
-        """Growth in the parent group: figures are private, so only in 1:1."""
-        if work_centre(ctx):
-            ctx.reply(text(RECORDS_PRIVATE))
-
-    @router.on(chat="user", text=r"^(การเจริญเติบโต|น้ำหนักส่วนสูง|น้ำหนักลูก)$", when=lambda ctx: bool(my_children(ctx)))
+    @router.on(chat="user", text=r"^(การเจริญเติบโต|น้ำหนักส่วนสูง|น้ำหนักลูก)$",
+               when=lambda ctx: bool(my_children(ctx)))
     def guardian_asked(ctx):
         """A guardian asks for their own children's latest figures."""
         rows = latest_statuses(ctx.session, my_children(ctx))

@@ -106,11 +106,6 @@ def register(router: Router) -> None:
         """A teacher shared a location in the parent group: pins are kept only in 1:1."""
         ctx.reply(text(IN_GROUP))
 
-    @router.on(chat="group", text=r"^บ้าน\s+\S", when=is_recorder)
-    def asked_in_group(ctx):
-        """A home asked in the group: never shown there."""
-        ctx.reply(text(IN_GROUP))
-
     @router.on(text=r"^บ้าน\s+\S", when=in_private)
     def asked_home(ctx):
         """"บ้าน ภูผา": the child's home as a location message (the view is audited)."""

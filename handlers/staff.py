@@ -71,7 +71,8 @@ def picked_field(ctx):
     if field not in FIELDS:
         return END
     ctx.save_draft(f=field)
-    ask = {"position": "พิมพ์ตำแหน่ง เช่น \"ครูผู้ดูแลเด็ก\"", "qualification": "พิมพ์วุฒิการศึกษา เช่น \"ป.ตรี การศึกษาปฐมวัย\"",
+    ask = {"position": "พิมพ์ตำแหน่ง เช่น \"ครูผู้ดูแลเด็ก\"",
+           "qualification": "พิมพ์วุฒิการศึกษา เช่น \"ป.ตรี การศึกษาปฐมวัย\"",
            "training_hours": "พิมพ์จำนวนชั่วโมงอบรมทั้งหมด เช่น \"24\" (หรือ \"+6\" เพื่อเพิ่ม)",
            "covid_doses": "พิมพ์วันที่ได้รับวัคซีนโควิด-19 เข็มถัดไป เช่น \"12/7/2564\""}[field]
     ctx.reply(text(ask + "ค่ะ", [CANCEL]))

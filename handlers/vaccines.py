@@ -13,7 +13,7 @@ from domain.thaidates import DateProblem, past_day
 from domain.vaccines import DOSES, SOURCE, doses_of, dose_code, next_doses, record_dose
 from handlers.checkin import tapped_child
 from handlers.child_pick import pick_child
-from handlers.children import RECORDS_PRIVATE, in_private
+from handlers.children import in_private
 from handlers.actors import work_centre
 from handlers.parents import my_children
 from models import Child
@@ -116,12 +116,6 @@ def register(router: Router) -> None:
         child, code = tapped_child(ctx), ctx.postback.get("d", "")
         if child and code in DOSES:
             save_dose(ctx, child, code, ctx.today)
-
-    @router.on(chat="group", text=r"^วัคซีน")
-    def asked_in_group(ctx):
-        """Vaccines are health records: only in 1:1."""
-        if work_centre(ctx):
-            ctx.reply(text(RECORDS_PRIVATE))
 
     @router.on(chat="user", text=r"^(วัคซีน|วัคซีนลูก|สมุดวัคซีน)$", when=lambda ctx: bool(my_children(ctx)))
     def guardian_asked(ctx):

@@ -43,4 +43,5 @@ def remind(session: Session, child: Child, code: str, to: list[str], now: dateti
             f"ถึงกำหนดวันที่ {thai_date(due.due_on)} ค่ะ กรุณาพาไปรับที่สถานพยาบาลใกล้บ้าน "
             "และนำสมุดวัคซีน (สมุดสีชมพู) ไปด้วย แล้วแจ้งครูเมื่อได้รับแล้วนะคะ")
     for uid in to:
-        outbox.queue_push(session, uid, [text(body, [say("วัคซีน")])], key=f"vaccine:{child.code}:{code}:{uid}", now=now)
+        outbox.queue_push(session, uid, [text(body, [say("วัคซีน")])], key=f"vaccine:{child.code}:{code}:{uid}",
+                          now=now)

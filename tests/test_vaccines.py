@@ -13,7 +13,8 @@ from tests.conftest import at_local, link_parent, texts
 
 def codes(session, child):
     session.expire_all()
-    return {row.code: row.given_on for row in session.scalars(select(VaccineDose).where(VaccineDose.child_id == child.id))}
+    rows = session.scalars(select(VaccineDose).where(VaccineDose.child_id == child.id))
+    return {row.code: row.given_on for row in rows}
 
 
 def test_teacher_records_a_dose_with_a_buddhist_date_and_a_wrong_code_is_explained(chat, people, session, org, clock):

@@ -52,12 +52,13 @@ def find_child(session: Session, centre_id: int, typed: str, withdrawn: bool = F
 
 
 def new_child_code(session: Session, centre: Centre) -> str:
-    """The next free child code of a centre for a child enrolled in chat: <centre code>-<n>."""
-    taken = set(session.scalars(select(Child.code).where(Child.code.like(f"{centre.code}-%"))))
+    """The next free child code of a centre for a child enrolled in chat: <centre code>N<n> (letters and digits
+    only, as QR payloads require)."""
+    taken = set(session.scalars(select(Child.code).where(Child.code.like(f"{centre.code}N%"))))
     n = len(taken) + 1
-    while f"{centre.code}-{n:03d}" in taken:
+    while f"{centre.code}N{n:03d}" in taken:
         n += 1
-    return f"{centre.code}-{n:03d}"
+    return f"{centre.code}N{n:03d}"
 
 
 def parse_sex(typed: str) -> str | None:

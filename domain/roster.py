@@ -25,8 +25,8 @@ COLUMNS = (
     "nickname", "sex", "birth_date", "guardian_name", "guardian_relation", "guardian_phone",
     "address", "chronic_conditions", "allergies", "rides_van", "van_code",
 )
-OPTIONAL = ("status",)  # active (the default when empty or absent) | withdrawn
-STATUS = {"": True, "active": True, "กำลังเรียน": True, "withdrawn": False, "ย้ายออก": False}
+OPTIONAL = ("status",)  # active | withdrawn; empty or absent keeps a known child's status (a withdrawal made in chat)
+STATUS = {"active": True, "กำลังเรียน": True, "withdrawn": False, "ย้ายออก": False}
 EXTRA = ("status", "weight_kg", "height_cm", "measured_on", "wfh_band", "hfa_band", "wfa_band", "vaccines_overdue",
          "home_lat", "home_lng")  # exported after the roster's columns and qr_payload
 REQUIRED = (
@@ -246,8 +246,9 @@ def _check_row(line: int, raw: dict[str, str], today: date) -> tuple[_Entry | No
         errors.append("van_code ว่าง แต่ rides_van เป็น yes: ต้องระบุรหัสรถ")
     elif not rides_van and raw["van_code"]:
         errors.append(f'van_code "{raw["van_code"]}" มีค่า แต่ rides_van เป็น no: ตรวจว่าเด็กนั่งรถหรือไม่')
-    active = STATUS.get(raw.get("status", "").strip().lower())
-    if active is None:
+    status = raw.get("status", "").strip().lower()
+    active = STATUS.get(status) if status else None
+    if status and active is None:
         errors.append(f'status "{raw["status"]}" ไม่ถูกต้อง ใช้ active หรือ withdrawn (หรือเว้นว่าง)')
     if errors:
         return None, errors
@@ -407,8 +408,13 @@ def _upsert_children(session: Session, entries: list[_Entry], centres: dict[str,
         room = rooms.get((centre.id, entry.raw["classroom"]))
         values = dict(entry.child, centre_id=centre.id, classroom_id=room.id if room else None)
         child = children.get(entry.raw["child_code"])
-        withdrawn_on = None if values["active"] else (child and child.withdrawn_on) or today
-        values.update(withdrawn_on=withdrawn_on, **({"withdrawn_reason": ""} if values["active"] else {}))
+        if values["active"] is None:  # no status given: a known child keeps hers, a new one is active
+            del values["active"]
+            values = values if child else dict(values, active=True)
+        elif values["active"]:
+            values.update(withdrawn_on=None, withdrawn_reason="")
+        else:
+            values.update(withdrawn_on=(child and child.withdrawn_on) or today)
         if child is None:
             child = Child(code=entry.raw["child_code"], **values)
             session.add(child)

@@ -12,7 +12,7 @@ from tests.conftest import at_local, quick_labels, texts
 from tests.photos import card_photo
 
 
-def test_teacher_enrols_a_child_and_gets_her_card_at_once(chat, people, session, clock, app):
+def test_teacher_enrols_a_child_and_gets_her_card_at_once(chat, people, session, clock, app, rt, line):
     at_local(clock, "10:00")
     chat.text("Uteacher", "เพิ่มเด็ก")
     chat.text("Uteacher", "ด.ญ. มะลิ ศรีสุข")
@@ -35,6 +35,8 @@ def test_teacher_enrols_a_child_and_gets_her_card_at_once(chat, people, session,
     path = image["originalContentUrl"].removeprefix("https://smartkids.example")
     assert app.test_client().get(path).status_code == 200
     assert session.scalar(select(AuditLog.actor).where(AuditLog.action == "child.enrol")) == "Uteacher"
+    card = card_photo([qr_payload(child.code, child.qr_version, rt.cfg.secret)])
+    assert "มะลิ" in texts(chat.photo("Uteacher", card)) and "ไม่รับ" not in texts(line.bot_messages("Uteacher")[-1:])
 
 
 def test_teacher_edits_a_birth_date_and_a_typo_is_explained(chat, people, session, org):

@@ -304,5 +304,8 @@ def test_operator_withdraws_a_child_by_the_status_column_and_the_export_shows_it
     assert (gone.active, gone.withdrawn_on) == (False, TODAY)
     exported = json.loads(export_children(session, rows[0]["centre_code"], "json", qr))
     assert next(r for r in exported if r["child_code"] == gone.code)["status"] == "withdrawn"
+    assert load(session, demo).ok()  # the old file, without a status column, keeps the withdrawal
+    session.refresh(gone)
+    assert gone.active is False
     rows[0]["status"] = "gone"
     assert "status" in load(session, write_rows(tmp_path / "bad.csv", rows, columns=(*COLUMNS, "status"))).errors[0][1]

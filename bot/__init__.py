@@ -15,7 +15,7 @@ from bot.runtime import Runtime
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the web app: configuration, database, LINE client, handlers, webhook and CLI."""
     import handlers
-    from bot import card_routes, cli, growth_routes, media_routes, report_routes, webhook
+    from bot import card_routes, cli, media_routes, record_routes, report_routes, webhook
 
     cfg = from_env(test_config)
     app = Flask(__name__)
@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     handlers.register_all(router)
     app.config["SMARTKIDS"] = cfg
     app.extensions["smartkids"] = Runtime(cfg, engine, make_sessionmaker(engine), LineApi(cfg), router)
-    for blueprint in (webhook.bp, card_routes.bp, media_routes.bp, report_routes.bp, growth_routes.bp):
+    for blueprint in (webhook.bp, card_routes.bp, media_routes.bp, report_routes.bp, record_routes.bp):
         app.register_blueprint(blueprint)
     cli.register(app)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})

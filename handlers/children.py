@@ -1,5 +1,6 @@
 """A teacher keeps children's records in 1:1: enrol ("เพิ่มเด็ก"), edit ("แก้ไข ภูผา"), withdraw ("ย้ายออก ภูผา")
-and re-admit ("รับกลับ ภูผา"). Each is a short flow with buttons; nothing is saved before the last tap.
+and re-admit ("รับกลับ ภูผา"), and downloads the centre's children and staff records ("ทะเบียนเด็ก"). Each change is
+a short flow with buttons; nothing is saved before the last tap.
 
 Drafts: enrol keeps the fields typed so far; edit keeps the child (`c`) and field (`f`); withdraw keeps the child,
 the reason and the day.
@@ -9,8 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot.messages import postback, say, text
+from bot.record_routes import sheet_path
 from bot.router import END, Flow, Router
+from bot.signed import signed_url
+from domain.audit import audit
 from domain.children import EDITABLE, edit, enrol, none_or, parse_guardian, parse_sex, readmit, withdraw
+from domain.records_sheet import SHEETS
 from domain.roster import MAX_AGE_YEARS, years_before
 from domain.thai import thai_date
 from domain.thaidates import DateProblem, past_day
@@ -24,7 +29,7 @@ SEX_LABEL = {"M": "ชาย", "F": "หญิง"}
 REASONS = ("ย้ายที่อยู่", "ไปเรียนอนุบาล", "ผู้ปกครองขอย้าย")
 RECORDS_PRIVATE = "ข้อมูลประวัติเด็กทำในแชตส่วนตัวกับบอทนะคะ (เป็นข้อมูลส่วนตัวของเด็ก)"
 IN_GROUP = (r"^(เพิ่มเด็ก|รับเด็กใหม่|ย้ายออก|รับกลับ|แก้ไข|น้ำหนัก|ชั่งน้ำหนัก|วัดส่วนสูง|ชั่งวัด|สรุปการเจริญเติบโต|"
-            r"กราฟการเจริญเติบโต|วัคซีน|วัคซีนค้าง|บ้าน)(\s|$)")  # the records' commands, answered only in 1:1
+            r"กราฟการเจริญเติบโต|วัคซีน|วัคซีนค้าง|บ้าน|ทะเบียนเด็ก|ทะเบียนครู|ดาวน์โหลดทะเบียน)(\s|$)")  # 1:1 only
 CANCEL = say("ยกเลิก")
 
 
@@ -341,6 +346,16 @@ def register(router: Router) -> None:
             return ctx.reply(text("เด็กคนนี้อยู่ในทะเบียนอยู่แล้วค่ะ")) if child else None
         readmit(ctx.session, child, ctx.user_id, ctx.now)
         ctx.reply(text(f"รับ {child.display_name} กลับเข้าศูนย์แล้วค่ะ ใช้บัตร QR เดิมเช็คชื่อได้"))
+
+    @router.on(text=r"^(ทะเบียนเด็ก|ทะเบียนครู|ทะเบียนบุคลากร|ดาวน์โหลดทะเบียน)$", when=in_private)
+    def asked_records_download(ctx):
+        """Links to the centre's children and staff records as Excel files (audited)."""
+        centre = work_centre(ctx)
+        links = [f"{label}: {signed_url(ctx.rt.cfg, sheet_path(centre, kind), ctx.now)}"
+                 for kind, label in SHEETS.items()]
+        audit(ctx.session, ctx.user_id, "view.records.download", centre.code, at=ctx.now)
+        ctx.reply(text(f"ทะเบียนของ{centre.name} (ไฟล์ Excel)\n" + "\n".join(links) +
+                       f"\nลิงก์ใช้ได้ {ctx.rt.cfg.LINK_HOURS} ชั่วโมง มีชื่อและเบอร์โทร กรุณาอย่าส่งต่อค่ะ"))
 
     @router.on(chat="group", text=IN_GROUP, when=is_recorder)
     def asked_in_group(ctx):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from notify.alerting import guardian_recipients
-from bot.growth_routes import chart_path
+from bot.record_routes import chart_path
 from bot.messages import image, postback, say, text
 from bot.router import END, Flow, Router
 from bot.signed import signed_url

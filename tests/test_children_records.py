@@ -82,3 +82,21 @@ def test_teacher_picks_which_of_two_children_with_one_nickname_to_withdraw(chat,
     ask = chat.text("Uteacher", "ย้ายออก ภูผา")[-1]
     assert "2 คน" in ask["text"]
     assert "เหตุผล" in texts(chat.tap(ask, "ภูผา ภูมิ", "Uteacher"))
+
+
+def test_teacher_downloads_the_centres_children_and_staff_records(chat, people, session, app, org):
+    import io
+
+    from openpyxl import load_workbook
+
+    answer = texts(chat.text("Uteacher", "ทะเบียนเด็ก"))
+    links = [line.split(": ", 1)[1] for line in answer.splitlines() if "https://" in line]
+    assert len(links) == 2
+    book = load_workbook(io.BytesIO(app.test_client().get(links[0].removeprefix("https://smartkids.example")).data))
+    names = [row[2] for row in book.active.iter_rows(min_row=4, values_only=True)]
+    assert {"ภูผา", "ข้าวหอม", "ขิง", "ใบเตย"} <= set(names)
+    staff = load_workbook(io.BytesIO(app.test_client().get(links[1].removeprefix("https://smartkids.example")).data))
+    assert "ครูสมศรี" in [row[0] for row in staff.active.iter_rows(min_row=4, values_only=True)]
+    assert app.test_client().get(links[0].removeprefix("https://smartkids.example").replace("K0001", "K0002")
+                                 ).status_code == 403
+    assert "https://" not in texts(chat.text("Uparent", "ทะเบียนเด็ก"))

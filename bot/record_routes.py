@@ -16,6 +16,14 @@ from models import Centre, Child, Measurement
 bp = Blueprint("growth", __name__)
 
 
+def checked():
+    """The runtime, once the request's signed link is verified (403 when tampered with or expired)."""
+    rt = current_app.extensions["smartkids"]
+    if not link_ok(rt.cfg, request.path, request.args, rt.now()):
+        abort(403)
+    return rt
+
+
 def chart_path(child: Child, version: int) -> str:
     """The link path of a child's chart; `version` (the newest measurement's id) makes a new chart a new link."""
     return f"/growth/{child.code}-{version}.png"
@@ -24,9 +32,7 @@ def chart_path(child: Child, version: int) -> str:
 @bp.get("/growth/<child_code>-<int:version>.png")
 def growth_chart(child_code: str, version: int):
     """One child's growth chart as a PNG."""
-    rt = current_app.extensions["smartkids"]
-    if not link_ok(rt.cfg, f"/growth/{child_code}-{version}.png", request.args, rt.now()):
-        abort(403)
+    rt = checked()
     with rt.sessions() as session:
         child = session.scalar(select(Child).where(Child.code == child_code)) or abort(404)
         points = session.execute(select(Measurement.measured_on, Measurement.weight_kg, Measurement.height_cm)
@@ -43,9 +49,7 @@ def sheet_path(centre: Centre, kind: str) -> str:
 @bp.get("/records/<centre_code>/<kind>.xlsx")
 def records_sheet(centre_code: str, kind: str):
     """A centre's children or staff records as an Excel workbook."""
-    rt = current_app.extensions["smartkids"]
-    if not link_ok(rt.cfg, f"/records/{centre_code}/{kind}.xlsx", request.args, rt.now()):
-        abort(403)
+    rt = checked()
     if kind not in SHEETS:
         abort(404)
     with rt.sessions() as session:

@@ -32,18 +32,18 @@ SUMMARY = r"^(สรุปการเจริญเติบโต|สรุ�
 CANCEL = say("ยกเลิก")
 
 
-def measure(ctx, child: Child, kg: float, cm: float, confirmed: bool = False) -> str | None:
+def measure(ctx, child: Child, kg: float, cm: float, confirmed: bool = False, quick: tuple = (CANCEL,)) -> str | None:
     """Check and save one measurement (the saved figures and bands as text), or explain what is wrong / ask to
-    confirm (None)."""
+    confirm (None); `quick`: the way out offered with a problem (in a session: skip this child, not cancel all)."""
     problems = check(child, ctx.today, kg, cm, last_measurement(ctx.session, child.id, ctx.today))
     if problems.wrong:
-        ctx.reply(text("ยังไม่ได้บันทึกค่ะ\n" + "\n".join(problems.wrong), [CANCEL]))
+        ctx.reply(text("ยังไม่ได้บันทึกค่ะ\n" + "\n".join(problems.wrong), list(quick)))
         return None
     if problems.doubtful and not confirmed:
         ctx.reply(text(f"{child.short_name}: น้ำหนัก {kg:g} กก. ส่วนสูง {cm:g} ซม. ดูไม่ปกติค่ะ\n"
                        + "\n".join(f"• {p}" for p in problems.doubtful)
                        + "\nช่วยชั่งวัดซ้ำ ถ้าถูกต้องแล้วแตะ \"ยืนยัน\" หรือพิมพ์ค่าใหม่",
-                       [postback("ยืนยัน บันทึก", "gr.save", "ยืนยัน บันทึก", c=child.id, w=kg, h=cm), CANCEL]))
+                       [postback("ยืนยัน บันทึก", "gr.save", "ยืนยัน บันทึก", c=child.id, w=kg, h=cm), *quick]))
         return None
     status = save(ctx.session, child, ctx.today, kg, cm, ctx.user_id, ctx.now)
     lines = status_lines(child, ctx.today, kg, cm, status)
@@ -129,7 +129,7 @@ def got_figures(ctx):
         ctx.reply(text(f"พิมพ์น้ำหนักและส่วนสูงของ {child.short_name} เช่น \"15.5 98\" (กก. เว้นวรรค ซม.) "
                        "หรือแตะ \"ข้าม\"", [say("ข้าม"), say("จบ"), CANCEL]))
         return ctx.conversation.state
-    saved = measure(ctx, child, *pair)
+    saved = measure(ctx, child, *pair, quick=(say("ข้าม"), say("จบ")))
     if saved:
         return advance(ctx, saved)
     return "confirm"

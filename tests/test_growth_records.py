@@ -58,7 +58,8 @@ def test_teacher_measures_the_class_in_one_session_and_gets_the_summary(chat, pe
     first = chat.text("Uteacher", "ชั่งน้ำหนัก")[-1]
     assert "(1/4)" in first["text"]
     chat.text("Uteacher", "15.5 100")
-    chat.tap(chat.text("Uteacher", "abc")[-1], "ข้าม", "Uteacher")
+    doubtful = chat.text("Uteacher", "40 100")[-1]  # 40 kg at 4 years: questioned, and skipping stays in the session
+    chat.tap(doubtful, "ข้าม", "Uteacher")
     chat.text("Uteacher", "14 97")
     last = texts(chat.text("Uteacher", "15 99"))
     assert "ชั่งวัดครบทุกคนแล้ว" in last and "ชั่งวัดแล้ว 3 จาก 4 คน" in last and "ยังไม่ได้ชั่งวัด" in last

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from bot.messages import say, text
 from bot.router import Router
+from domain.access import is_revoked
+from domain.invites import looks_like_code
 from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official
 
 CANCEL = r"^(ยกเลิก|cancel)$"
@@ -43,6 +45,12 @@ def register(router: Router) -> None:
         ctx.end_flow()
         ctx.reply(text("ยกเลิกแล้วค่ะ" if was_busy else "ตอนนี้ไม่มีรายการที่ค้างอยู่ค่ะ", quick_for(ctx)))
 
+    @router.always(chat="user", when=is_revoked_here)
+    def revoked_user_wrote(ctx):
+        """Someone whose access the operator revoked wrote: a polite refusal (a new invite code still works)."""
+        ctx.reply(text("ขออภัยค่ะ สิทธิ์การใช้งานของบัญชีนี้ถูกยกเลิกแล้ว จึงดูหรือบันทึกข้อมูลไม่ได้\n"
+                       "หากคิดว่าผิดพลาด กรุณาติดต่อศูนย์หรือผู้ดูแลระบบ แล้วพิมพ์รหัสเชิญใหม่ที่ได้รับค่ะ"))
+
     @router.on(text=HELP)
     def asked_help(ctx):
         """The user asked for help: say what they can do in their role."""
@@ -52,6 +60,11 @@ def register(router: Router) -> None:
     def asked_how_to_register(ctx):
         """The user asked how to register."""
         ctx.reply(text(REGISTER_HELP, quick_for(ctx)))
+
+
+def is_revoked_here(ctx) -> bool:
+    """A message or button from a user whose access was revoked (a new invite code is let through)."""
+    return ctx.event_type in ("message", "postback") and is_revoked(ctx.user) and not looks_like_code(ctx.text)
 
 
 REGISTER_HELP = ("วิธีลงทะเบียนค่ะ\n• ครูและเจ้าหน้าที่: พิมพ์รหัสเชิญ 8 ตัว (เช่น ABCD-EFGH) ที่ได้จากผู้ดูแลระบบ\n"

@@ -55,6 +55,7 @@ def register(router: Router) -> None:
         if invite.kind == "group":
             return ctx.reply(text("รหัสนี้เป็นรหัสเชื่อมกลุ่มค่ะ กรุณาพิมพ์ในกลุ่ม LINE ของผู้ปกครองที่มีบอทอยู่"))
         mark_used(invite, ctx.user_id, ctx.now)
+        ctx.user.revoked_at = None  # a fresh invite gives access back after a revocation
         if not ctx.user.display_name:
             ctx.user.display_name = ctx.rt.line.profile(ctx.user_id).get("displayName", "")
         answer = link_parent(ctx, invite.scope_code) if invite.role == "parent" else bind_role(ctx, invite)

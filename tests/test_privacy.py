@@ -46,3 +46,45 @@ def test_teacher_asking_for_cards_in_the_group_gets_them_only_in_private(morning
     assert "/cards/" not in str(line.bot_messages(bound_group))
     assert "แชตส่วนตัว" in texts(chat.postback("Uteacher", "a=cd.show&c=1", group=bound_group))
     assert any(m["type"] == "image" for m in chat.text("Uteacher", "บัตร ภูผา"))
+
+
+def cli(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_operator_revokes_a_teacher_who_then_gets_a_polite_refusal(morning, app, chat, people, line, session):
+    from models import LineUser, Staff
+    out = cli(app, "access", "revoke", "--line-user", "Uteacher", "--reason", "ลาออก")
+    assert "teacher@K0001" in out
+    assert session.scalar(select(Staff.active).where(Staff.line_user_id == "Uteacher")) is False
+    assert session.scalar(select(LineUser.rich_menu).where(LineUser.line_user_id == "Uteacher")) is None
+    assert any(c["method"] == "DELETE" and c["path"] == "/v2/bot/user/Uteacher/richmenu" for c in line.calls)
+    assert [e.subject for e in actions(session, "access.revoke")] == ["Uteacher"]
+    for move in ("ยังไม่มา", "บัตร ภูผา", "สวัสดี"):
+        assert "สิทธิ์การใช้งานของบัญชีนี้ถูกยกเลิกแล้ว" in texts(chat.text("Uteacher", move))
+
+
+def test_operator_exports_then_erases_a_child_and_reads_the_audit_log(morning, app, chat, people, session, org):
+    import json
+    from models import Attendance, Child, Guardian
+    chat.text("Uteacher", "มา ภูผา")
+    chat.text("Uteacher", "ภูผา 38.5")
+    exported = json.loads(cli(app, "privacy", "export", "--child", "C000001"))
+    assert exported["child"]["first_name"] == "ภูริ" and exported["guardians"][0]["phone"] == "0865731593"
+    assert exported["attendance"][0]["temperature"] == 38.5
+    assert "erased C000001" in cli(app, "privacy", "erase", "--child", "C000001")
+    session.expire_all()
+    child = session.scalar(select(Child).where(Child.code == "C000001"))
+    assert child.first_name == "(ลบข้อมูลแล้ว)" and child.nickname == "" and not child.active
+    assert child.erased_at is not None and child.birth_date == date(2022, 1, 1)
+    row = session.scalar(select(Attendance).where(Attendance.child_id == child.id))
+    assert row is not None and row.temperature is None  # the day still counts; the health detail is gone
+    assert session.scalar(select(Guardian.phone)) == "0865731593"  # still the guardian of the sibling C000002
+    assert json.loads(cli(app, "privacy", "export", "--child", "C000001"))["guardians"] == []
+    log = cli(app, "audit", "show", "--centre", "K0001", "--since", "2026-11-23")
+    assert "privacy.export\tC000001" in log and "privacy.erase\tC000001" in log
+    assert "privacy.erase" not in cli(app, "audit", "show", "--centre", "K0002")
+    bad = app.test_cli_runner().invoke(args=["privacy", "erase", "--child", "C999999"])
+    assert bad.exit_code == 2 and "ไม่พบเด็ก" in bad.output

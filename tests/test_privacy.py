@@ -88,3 +88,22 @@ def test_operator_exports_then_erases_a_child_and_reads_the_audit_log(morning, a
     assert "privacy.erase" not in cli(app, "audit", "show", "--centre", "K0002")
     bad = app.test_cli_runner().invoke(args=["privacy", "erase", "--child", "C999999"])
     assert bad.exit_code == 2 and "ไม่พบเด็ก" in bad.output
+
+
+def test_a_formula_typed_as_a_name_or_menu_is_exported_as_plain_text(app, org, session, rt):
+    import io
+    from openpyxl import load_workbook
+    from bot.signed import signed_url
+    from domain.reports import report_path
+    from models import Child, Lunch
+    evil = '=HYPERLINK("http://evil.example","คลิก")'
+    session.get(Child, org["children"]["C000004"].id).first_name = evil
+    session.add(Lunch(centre_id=org["centres"]["K0001"].id, day=date(2026, 11, 2), menu_text=evil, dishes=[],
+                      recorded_by="Uteacher"))
+    session.commit()
+    assert "'" + evil.replace('"', '""') in cli(app, "children", "export", "--centre", "K0001", "--format", "csv")
+    url = signed_url(rt.cfg, report_path("lunch", "lao", "L001", date(2026, 11, 1), "xlsx"), rt.now())
+    body = app.test_client().get(url.removeprefix(rt.cfg.PUBLIC_BASE_URL)).data
+    cells = [c for row in load_workbook(io.BytesIO(body)).active.iter_rows() for c in row if c.value]
+    assert "'" + evil in [c.value for c in cells] and all(c.data_type != "f" for c in cells)
+    assert [e.subject for e in actions(session, "report.download")] == ["lunch:lao:L001"]

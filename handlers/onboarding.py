@@ -9,6 +9,7 @@ from domain.audit import audit
 from domain.invites import InviteError, create_invite, find_invite, looks_like_code, mark_used
 from handlers.actors import ROLE_LABEL, guardian, is_registered, staff_rows
 from handlers.common import REGISTER_HELP, quick_for
+from handlers.consent import first_questions
 from models import Centre, Child, ChildGuardian, Guardian, Lao, District, Province, Official, Staff
 from richmenus.link import want_menu
 
@@ -61,7 +62,10 @@ def register(router: Router) -> None:
         answer = link_parent(ctx, invite.scope_code) if invite.role == "parent" else bind_role(ctx, invite)
         want_menu(ctx.user)  # the worker links the role's rich menu after commit
         audit(ctx.session, ctx.user_id, "invite.redeem", f"{invite.role}:{invite.scope_code}", at=ctx.now)
-        ctx.reply(text(answer, quick_for(ctx)))
+        if invite.role != "parent":
+            return ctx.reply(text(answer, quick_for(ctx)))
+        child = ctx.session.scalar(select(Child).where(Child.code == invite.scope_code))
+        ctx.reply(text(answer), *first_questions(child))  # consent is opt-in: asked at once, each purpose apart
 
     router.add_flow(parent_code)
 

@@ -218,9 +218,10 @@ def quick_labels(message: dict) -> list[str]:
 
 @pytest.fixture
 def org(session):
-    """A small province: two centres of one LAO, a classroom each, five children (two are siblings)."""
+    """A small province: two centres of one LAO, a classroom each, five children (two are siblings), each with
+    photo consent (tests of a child without it withdraw it)."""
     from datetime import date
-    from models import Centre, Child, ChildGuardian, Classroom, District, Guardian, Lao, Province
+    from models import Centre, Child, ChildGuardian, Classroom, Consent, District, Guardian, Lao, Province
 
     province = Province(code="P39", name="หนองบัวลำภู")
     district = District(code="D01", name="เมืองหนองบัวลำภู", province=province)
@@ -245,6 +246,7 @@ def org(session):
     session.flush()
     session.add_all([ChildGuardian(child_id=kids["C000001"].id, guardian_id=mother.id, relation="แม่"),
                      ChildGuardian(child_id=kids["C000002"].id, guardian_id=mother.id, relation="แม่")])
+    session.add_all(Consent(child_id=k.id, kind="photo", granted=True, set_by="enrolment-form") for k in kids.values())
     session.commit()
     return {"centres": {"K0001": k1, "K0002": k2}, "children": kids}
 
@@ -287,6 +289,15 @@ def at_local(clock, hhmm: str, day: str = "2026-11-23") -> None:
     from zoneinfo import ZoneInfo
 
     clock.set(datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=ZoneInfo("Asia/Bangkok")))
+
+
+def withdraw_photo_consent(session, child) -> None:
+    """The child's guardian withdrew photo consent."""
+    from sqlalchemy import select
+    from models import Consent
+
+    session.scalar(select(Consent).where(Consent.child_id == child.id, Consent.kind == "photo")).granted = False
+    session.commit()
 
 
 def link_parent(chat, parent: str, child_name: str, teacher: str = "Uteacher") -> None:

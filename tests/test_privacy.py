@@ -107,3 +107,66 @@ def test_a_formula_typed_as_a_name_or_menu_is_exported_as_plain_text(app, org, s
     cells = [c for row in load_workbook(io.BytesIO(body)).active.iter_rows() for c in row if c.value]
     assert "'" + evil in [c.value for c in cells] and all(c.data_type != "f" for c in cells)
     assert [e.subject for e in actions(session, "report.download")] == ["lunch:lao:L001"]
+
+
+def test_guardian_is_asked_each_consent_at_linking_and_nothing_is_assumed(morning, chat, people, session, org):
+    from domain.consent import decisions, without_consent
+    from models import Child, Consent
+    from tests.conftest import quick_labels
+    child = session.get(Child, org["children"]["C000004"].id)
+    session.delete(session.scalar(select(Consent).where(Consent.child_id == child.id)))
+    child.home_lat, child.home_lng = 17.2, 102.4
+    session.commit()
+    code = texts(chat.text("Uteacher", "รหัสผู้ปกครอง ใบเตย")).split("\n\n")[1]
+    replies = chat.text("Uparent", code)
+    assert "ประกาศความเป็นส่วนตัว" in texts(replies) and "1/3 รูปภาพ" in texts(replies)
+    assert quick_labels(replies[-1]) == ["ยินยอม", "ไม่ยินยอม", "ยกเลิก"]
+    assert child.id in [c.id for c in without_consent(session, child.centre_id, "photo")]  # not answered = no
+    replies = chat.tap(replies[-1], "ยินยอม", "Uparent")
+    assert "2/3 ข้อมูลสุขภาพ" in texts(replies)
+    replies = chat.tap(replies[-1], "ไม่ยินยอม", "Uparent")
+    assert "3/3 ตำแหน่งบ้าน" in texts(replies)
+    assert "ความยินยอม" in texts(chat.tap(replies[-1], "ไม่ยินยอม", "Uparent"))
+    assert decisions(session, child.id) == {"photo": True, "health": False, "home": False}
+    session.refresh(child)
+    assert child.home_lat is None and child.home_lng is None  # refusing the home pin erases a stored one
+
+
+def test_lunch_photo_is_not_shared_when_the_teacher_cannot_confirm_consent(morning, chat, people, session, org):
+    from models import Media
+    from tests.conftest import quick_labels, withdraw_photo_consent
+    from tests.media_kit import image_urls, link_parent, phone_photo, send_photos
+    link_parent(chat, chat.rt, "Uparent", "C000001")
+    withdraw_photo_consent(session, org["children"]["C000004"])
+    chat.text("Uteacher", "เมนู ข้าวสวย, ไข่เจียว")
+    replies = send_photos(chat, "Uteacher", [phone_photo()])
+    assert "ใบเตย" in texts(replies) and "ยืนยัน ไม่มีในรูป" in quick_labels(replies[-1])
+    replies = chat.tap(replies[-1], "ไม่ส่งรูป", "Uteacher")
+    assert "บันทึกอาหารกลางวันแล้ว" in texts(replies) and image_urls(replies) == []
+    assert session.scalar(select(Media.purged_at)) is not None  # the withheld photo is deleted
+    answer = chat.text("Uparent", "วันนี้กินอะไร")
+    assert "ไข่เจียว" in texts(answer) and image_urls(answer) == []
+
+
+def test_the_clock_applies_each_tables_retention_when_time_moves_on(app, rt, org, session):
+    from datetime import datetime, timedelta, timezone
+    from models import Attendance, InboxEvent
+    from scheduler import jobs
+    child = org["children"]["C000001"]
+    now = datetime(2026, 11, 23, 20, 15, tzinfo=timezone.utc)
+
+    def day(age: int) -> Attendance:
+        moment = now - timedelta(days=age)
+        return Attendance(child_id=child.id, centre_id=child.centre_id, day=moment.date(), arrived_at=moment,
+                          arrived_by="Uteacher", arrived_via="photo", health="concern", temperature=38.4)
+    session.add_all([day(10), day(400), day(1200),
+                     AuditLog(at=now - timedelta(days=1200), actor="Uteacher", action="view.card", subject="C000001"),
+                     InboxEvent(webhook_event_id="old-failure", chat_id="Ux", event_type="message", event_ts=0,
+                                payload={}, status="failed", received_at=now - timedelta(days=100))])
+    session.commit()
+    done = jobs.apply_retention(rt, now)
+    assert done["attendance"] == 2 and done["audit_log"] == 1 and done["inbox_events"] == 1
+    temps = {(now.date() - a.day).days: a.temperature for a in session.scalars(select(Attendance))}
+    assert temps == {10: 38.4, 400: None}  # last year's fever is forgotten, the day still counts; 3 years: gone
+    assert jobs.apply_retention(rt, now) == {}  # once a day
+    assert actions(session, "retention.applied")[0].detail["attendance"] == 2

@@ -180,6 +180,17 @@ def access_revoke(line_user, reason):
         click.echo(f"warning: LINE did not unlink the rich menu ({result.status} {result.message})", err=True)
 
 
+def _on_child(action, child_code: str):
+    """Run a privacy action on one child in one transaction, by the operator; exit 2 when there is no such child."""
+    rt = _rt()
+    try:
+        with transaction(rt.sessions) as session:
+            return action(session, child_code, rt.now(), by="cli")
+    except LookupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
 @privacy_cli.command("export")
 @click.option("--child", "child_code", required=True, help="child code")
 def privacy_export(child_code):
@@ -188,14 +199,7 @@ def privacy_export(child_code):
 
     from domain.privacy import export_child
 
-    rt = _rt()
-    try:
-        with transaction(rt.sessions) as session:
-            data = export_child(session, child_code, rt.now(), by="cli")
-    except LookupError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(_on_child(export_child, child_code), ensure_ascii=False, indent=2))
 
 
 @privacy_cli.command("erase")
@@ -204,13 +208,7 @@ def privacy_erase(child_code):
     """Erase a child's personal data (names, birth day, health, guardians, consents); anonymous counts stay."""
     from domain.privacy import erase_child
 
-    rt = _rt()
-    try:
-        with transaction(rt.sessions) as session:
-            counts = erase_child(session, child_code, rt.now(), by="cli")
-    except LookupError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    counts = _on_child(erase_child, child_code)
     click.echo(f"erased {child_code}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

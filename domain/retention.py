@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import Date, delete, or_, update
 from sqlalchemy.orm import Session
 
 from models import (Absence, Alert, Attendance, AuditLog, Conversation, InboxEvent, InviteAttempt, JobRun, Media,
@@ -37,17 +37,17 @@ def _inbox(session: Session, now: datetime) -> int:
 
 
 def _attendance(session: Session, now: datetime) -> int:
-    old_health = update(Attendance).where(Attendance.day < (now - 365 * DAY).date(), or_(
-        Attendance.temperature.is_not(None), Attendance.health_note != "", Attendance.picked_up_by != "")).values(
-        health_items=[], temperature=None, health_note="", picked_up_by="")
-    cleared = session.execute(old_health).rowcount
-    return cleared + session.execute(delete(Attendance).where(Attendance.day < (now - HISTORY).date())).rowcount
+    gone = session.execute(delete(Attendance).where(Attendance.day < (now - HISTORY).date())).rowcount
+    old_health = update(Attendance).where(Attendance.day < (now - 365 * DAY).date(), or_(  # the ok/concern flag stays
+        Attendance.health_at.is_not(None), Attendance.temperature.is_not(None), Attendance.picked_up_by != "")).values(
+        health_items=[], temperature=None, health_note="", health_by=None, health_at=None, picked_up_by="")
+    return gone + session.execute(old_health).rowcount
 
 
 def _before(model, column, span: timedelta, *extra) -> Callable[[Session, datetime], int]:
     def apply(session: Session, now: datetime) -> int:
         limit = now - span
-        if column.type.python_type is not datetime:
+        if isinstance(column.type, Date):  # a day column (the others are UTC moments)
             limit = limit.date()
         return session.execute(delete(model).where(column < limit, *extra)).rowcount
     return apply

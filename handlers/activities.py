@@ -127,7 +127,7 @@ def answered_photo_gate(ctx):
 def save(ctx):
     """Write the activity with its photos and show it (in the parent group that is the sharing); photos wait for
     the consent check first."""
-    centre, draft = work_centre(ctx), ctx.draft
+    centre = work_centre(ctx)
     waiting = photo_gate(ctx, centre.id, drafted_media(ctx, centre.id))
     if waiting:
         return waiting

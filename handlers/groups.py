@@ -9,7 +9,7 @@ from domain.audit import audit
 from domain.invites import InviteError, create_invite, find_invite, looks_like_code, mark_used
 from handlers.actors import ROLE_LABEL, staff_at, staff_rows
 from handlers.onboarding import refusal
-from models import Centre, Invite, LineGroup
+from models import Centre, Child, Invite, LineGroup
 
 GROUP_CODE_DAYS = 1
 ASK_CODE = ("สวัสดีค่ะ บอท Smart Kids พร้อมช่วยศูนย์แล้ว 🙏\nให้ครูของศูนย์พิมพ์ \"รหัสเชื่อมกลุ่ม\" ในกลุ่มนี้ "
@@ -107,7 +107,9 @@ def burn_seen_code(ctx, invite: Invite) -> None:
     audit(ctx.session, ctx.user_id or "-", "invite.burned", f"{invite.role}:{invite.scope_code}", at=ctx.now,
           group=ctx.chat_id, issuer=invite.created_by)
     if invite.created_by and invite.created_by != "cli":  # a teacher's code: tell her; the operator reads the audit
-        ctx.push(invite.created_by, text(f"รหัส{ROLE_LABEL.get(invite.role, '')}ที่คุณออกให้ ({invite.scope_code}) "
+        child = ctx.session.scalar(select(Child).where(Child.code == invite.scope_code))
+        whose = f"ของ {child.short_name}" if invite.role == "parent" and child else f"({invite.scope_code})"
+        ctx.push(invite.created_by, text(f"รหัส{ROLE_LABEL.get(invite.role, '')}{whose}ที่คุณออกให้ "
                                          "ถูกพิมพ์ในกลุ่ม LINE ระบบจึงยกเลิกรหัสนี้แล้วค่ะ ไม่มีใครลงทะเบียนด้วยรหัสนี้\n"
                                          "กรุณาออกรหัสใหม่ และแนะนำให้พิมพ์ในแชตส่วนตัวกับบอทเท่านั้นนะคะ"),
                  key=f"invite-burned:{invite.id}")

@@ -128,4 +128,4 @@ def test_parent_linked_by_code_reaches_the_same_guardian_for_siblings(chat, peop
     chat.text("Uparent", make_invite(rt, "parent", "C000002"))
     assert len(session.scalars(select(Guardian).where(Guardian.line_user_id == "Uparent")).all()) == 1
     help_replies = chat.text("Uparent", "ช่วยเหลือ")
-    assert "ลูกมาถึงหรือยัง" in texts(help_replies) and "ความยินยอมรูปภาพ" in quick_labels(help_replies[-1])
+    assert "ลูกมาถึงหรือยัง" in texts(help_replies) and "ความยินยอม" in quick_labels(help_replies[-1])

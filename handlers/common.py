@@ -6,15 +6,14 @@ from bot.router import Router
 from domain.access import is_revoked
 from domain.invites import looks_like_code
 from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official
+from handlers.official_menu import QUERIES
 
 CANCEL = r"^(ยกเลิก|cancel)$"
 HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
 
 
 def official_queries() -> list[str]:
-    """What officials can ask (the officials' module owns the list)."""
-    from handlers.officials import QUERIES
-
+    """What officials can ask, as quick-reply texts."""
     return [*QUERIES, "รายงาน"]
 
 

@@ -10,7 +10,6 @@ from domain.audit import audit
 from handlers.actors import is_recorder, work_centre
 from handlers.checkin import child_button, number, tapped_child
 
-
 CARD_WORDS = r"^(บัตร ?QR|บัตรคิวอาร์|พิมพ์บัตร|บัตร|ออกบัตรใหม่|บัตร\s+\S.*|ออกบัตรใหม่\s+\S.*)$"
 
 
@@ -18,9 +17,9 @@ def register(router: Router) -> None:
     """บัตร QR, บัตร <name>, ออกบัตรใหม่ <name> — in 1:1 only: a card checks a child in, so it never reaches a group."""
 
     @router.on(chat="group", text=CARD_WORDS, when=is_recorder)
-    @router.on(chat="group", postback=r"cd.show", when=is_recorder)
-    @router.on(chat="group", postback=r"cd.reissue", when=is_recorder)
-    @router.on(chat="group", postback=r"cd.reissue_yes", when=is_recorder)
+    @router.on(chat="group", postback="cd.show", when=is_recorder)
+    @router.on(chat="group", postback="cd.reissue", when=is_recorder)
+    @router.on(chat="group", postback="cd.reissue_yes", when=is_recorder)
     def asked_cards_in_group(ctx):
         """A teacher asked for cards in the parent group: cards are sent in her 1:1 chat only."""
         audit(ctx.session, ctx.user_id, "card.refused_in_group", ctx.chat_id, at=ctx.now)

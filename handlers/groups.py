@@ -98,7 +98,7 @@ def register(router: Router) -> None:
     router.add_flow(rebind)
 
 
-rebind = Flow("group.rebind")
+rebind = Flow("group.rebind", label="เปลี่ยนศูนย์ของกลุ่ม")
 
 
 @rebind.state("confirm", postback="group.rebind")

@@ -19,7 +19,7 @@ from models import Activity
 START = r"^(กิจกรรม|ส่งรูปกิจกรรม|บันทึกกิจกรรม|โพสต์กิจกรรม)$"
 NO_TAG = "ไม่ระบุ"
 
-flow = Flow("activity.post")
+flow = Flow("activity.post", label="โพสต์กิจกรรม")
 
 
 def domain_buttons() -> list[dict]:
@@ -28,7 +28,6 @@ def domain_buttons() -> list[dict]:
 
 
 @flow.entry(text=START, when=is_recorder)
-@flow.entry(postback="activity.post", when=is_recorder)
 def start(ctx):
     """The teacher wants to post an activity: remind about consent, ask for the photos."""
     reminder = consent_reminder(ctx, work_centre(ctx).id)

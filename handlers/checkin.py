@@ -330,7 +330,7 @@ def scan_summary(session, now, centre: Centre, scans: list[PhotoScan]) -> dict:
 
 # --- check-out ------------------------------------------------------------------------------------------
 
-checkout = Flow("checkout")
+checkout = Flow("checkout", label="เช็คชื่อกลับบ้าน")
 
 
 @checkout.entry(text=r"^(รับกลับบ้าน|เช็คชื่อกลับ|เช็คเอาท์)$", when=is_recorder)

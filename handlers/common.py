@@ -66,6 +66,7 @@ def is_revoked_here(ctx) -> bool:
     return ctx.event_type in ("message", "postback") and is_revoked(ctx.user) and not looks_like_code(ctx.text)
 
 
+STALE_BUTTON = "ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว (อาจเป็นปุ่มจากข้อความเก่า) ลองเลือกจากเมนูหรือปุ่มด้านล่างอีกครั้งนะคะ"
 REGISTER_HELP = ("วิธีลงทะเบียนค่ะ\n• ครูและเจ้าหน้าที่: พิมพ์รหัสเชิญ 8 ตัว (เช่น ABCD-EFGH) ที่ได้จากผู้ดูแลระบบ\n"
                  "• ผู้ปกครอง: พิมพ์รหัสผู้ปกครองที่ได้จากครูของศูนย์")
 
@@ -121,9 +122,11 @@ def register_default(router: Router) -> None:
     @router.otherwise
     def unrecognised(ctx):
         """Something we do not understand: a short helpful answer (in groups only when addressed)."""
+        if ctx.event_type == "postback":  # a button of ours, even in a group
+            return ctx.reply(text(STALE_BUTTON, quick_for(ctx)))
         if ctx.chat_type == "group" and not addressed_to_bot(ctx):
             return
-        if ctx.event_type not in ("message", "postback"):
+        if ctx.event_type != "message":
             return
         ctx.reply(text("ขออภัยค่ะ บอทยังไม่เข้าใจข้อความนี้ ลองเลือกจากปุ่มด้านล่าง หรือพิมพ์ \"ช่วยเหลือ\" นะคะ",
                        quick_for(ctx)))

@@ -166,7 +166,7 @@ def tell_guardians(ctx, child, row: Attendance) -> str:
 
 # --- the per-child checklist ----------------------------------------------------------------------------
 
-health = Flow("health")
+health = Flow("health", label="ตรวจสุขภาพ")
 
 
 @health.entry(text=r"^(ตรวจสุขภาพ|บันทึกอาการ|สุขภาพ)$", when=is_recorder)

@@ -26,7 +26,7 @@ MENU_LEAD = re.compile(r"^(เมนู|อาหารกลางวัน)")
 SAVE_NOW = postback("บันทึกเลย", "lunch.save")
 CONFIRM = [postback("บันทึกต่อ", "lunch.confirm"), postback("แก้เมนู", "lunch.edit"), say("ยกเลิก")]
 
-flow = Flow("lunch.record")
+flow = Flow("lunch.record", label="บันทึกอาหารกลางวัน")
 
 
 def sent_menu_inline(ctx) -> bool:
@@ -40,7 +40,6 @@ def todays_lunch(ctx, centre_id: int) -> Lunch | None:
 
 
 @flow.entry(text=START, when=is_recorder)
-@flow.entry(postback="lunch.record", when=is_recorder)
 def start(ctx):
     """The teacher wants to record lunch: ask for the menu and photo(s), in either order."""
     lunch = todays_lunch(ctx, work_centre(ctx).id)

@@ -17,7 +17,7 @@ from domain.alerts import KINDS as ALERT_KINDS, RESOLUTIONS
 from domain.audit import audit
 from domain.consent import has_consent
 from domain.reports import KINDS, report_path
-from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_user
+from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_actor
 from domain.thai import hhmm, thai_date, thai_month
 from handlers import official_views as v
 from handlers.common import quick_for
@@ -102,7 +102,7 @@ def register(router: Router) -> None:
 
 def own_scope(ctx) -> Scope | None:
     """The asker's scope; anyone else gets a polite refusal (and None)."""
-    scope = scope_for_user(ctx.session, ctx.user_id)
+    scope = scope_for_actor(ctx.session, ctx.actor)
     if scope is None:
         ctx.reply(text(NOT_ALLOWED, quick_for(ctx)))
     return scope

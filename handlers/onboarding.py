@@ -88,6 +88,7 @@ def bind_role(ctx, invite) -> str:
         place = f"{SCOPE_NAME[model]}{unit.name}"
     ctx.user.role, ctx.user.scope_code = invite.role, invite.scope_code
     ctx.session.flush()
+    ctx.reload_actor()
     return f"ลงทะเบียนเรียบร้อยค่ะ คุณ{name} เป็น{ROLE_LABEL[invite.role]} {place}"
 
 
@@ -106,13 +107,14 @@ def link_parent(ctx, child_code: str) -> str:
         ctx.session.flush()
     if not ctx.user.role:
         ctx.user.role, ctx.user.scope_code = "parent", child.code
+    ctx.reload_actor()
     names = ctx.session.scalars(select(Child.nickname).join(ChildGuardian).where(
         ChildGuardian.guardian_id == person.id).order_by(Child.code)).all()
     return (f"เชื่อมกับน้อง{child.short_name} เรียบร้อยค่ะ\n"
             f"บุตรหลานที่เชื่อมแล้ว: {', '.join(names)}")
 
 
-parent_code = Flow("parent.code")
+parent_code = Flow("parent.code", label="เชื่อมกับบุตรหลาน")
 
 
 @parent_code.entry(chat="user", text=r"^รหัสผู้ปกครอง", when=lambda ctx: bool(staff_rows(ctx)))

@@ -139,6 +139,35 @@ def app(db_url, line, clock, tmp_path):
     line.deliver = lambda body, headers: client.post("/callback", data=body, headers=headers).status_code
     yield app
     rt.engine.dispose()
+    assert_buttons_routed(line, rt.router)
+
+
+def sent_actions(platform) -> set[str]:
+    """The postback actions of every button the bot sent (messages and rich menus) in this test."""
+    from bot.router import parse_postback
+
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "postback" and isinstance(node.get("data"), str):
+                found.add(parse_postback(node["data"]).get("a", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for call in platform.calls:
+        if call["method"] == "POST" and isinstance(call["body"], (dict, list)):
+            walk(call["body"])
+    return found
+
+
+def assert_buttons_routed(platform, router) -> None:
+    """Every button the bot sent has a live route (a dead button would meet the stale-button answer)."""
+    dead = sent_actions(platform) - router.actions()
+    assert not dead, f"buttons without a route: {sorted(dead)}"
 
 
 @pytest.fixture

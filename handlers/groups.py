@@ -101,7 +101,6 @@ def register(router: Router) -> None:
     router.add_flow(rebind)
 
 
-<<<<<<< HEAD
 def burn_seen_code(ctx, invite: Invite) -> None:
     """A role or parent code typed in a group: everyone saw it, so it is spent at once, unused, and its issuer told."""
     mark_used(invite, f"burned:{ctx.chat_id}"[:64], ctx.now)
@@ -118,10 +117,7 @@ def burn_seen_code(ctx, invite: Invite) -> None:
                    "กรุณาขอรหัสใหม่จากผู้ออกรหัส แล้วพิมพ์ในแชตส่วนตัวกับบอทนะคะ"))
 
 
-rebind = Flow("group.rebind")
-=======
 rebind = Flow("group.rebind", label="เปลี่ยนศูนย์ของกลุ่ม")
->>>>>>> layers
 
 
 @rebind.state("confirm", postback="group.rebind")

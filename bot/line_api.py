@@ -155,7 +155,7 @@ class LineApi:
         return self._send(self._api.link_rich_menu_id_to_users_with_http_info, body)
 
     def unlink_rich_menu(self, user_id: str) -> LineResult:
-        """Take a user's rich menu away (their access was closed)."""
+        """Take a user's own rich menu away (they see the default menu again)."""
         return self._send(self._api.unlink_rich_menu_id_from_user_with_http_info, user_id)
 
     def _manage(self, call, *args, **kwargs):

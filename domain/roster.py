@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.measures import latest_statuses
 from domain.vaccines import doses_of, overdue_codes
+from domain.cells import defuse, restore
 from models import Centre, Child, ChildGuardian, Classroom, District, Guardian, Lao, Province
 
 COLUMNS = (
@@ -161,7 +162,7 @@ def _to_dicts(table: list[list[str]], name: str) -> list[dict]:
     if len(table) == 1:
         raise RosterFileError(f"{name}: ไฟล์ว่าง มีแต่หัวตาราง ไม่มีข้อมูลเด็ก")
     index = {column: header.index(column) for column in COLUMNS + OPTIONAL if column in header}
-    return [{column: (row[index[column]].strip() if column in index and index[column] < len(row) else "")
+    return [{column: (restore(row[index[column]].strip()) if column in index and index[column] < len(row) else "")
              for column in COLUMNS + OPTIONAL} for row in table[1:]]
 
 
@@ -505,8 +506,8 @@ def export_children(session: Session, centre_code: str, fmt: str, qr_payload: Ca
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "qr_payload", *EXTRA], lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: " ".join(v) if isinstance(v, list) else "" if v is None else v for k, v in r.items()}
-                     for r in records)
+    writer.writerows({column: defuse(" ".join(value) if isinstance(value, list) else "" if value is None else value)
+                      for column, value in record.items()} for record in records)
     return out.getvalue()
 
 

@@ -39,6 +39,7 @@ class Child(Base):
     withdrawn_on: Mapped[date | None] = mapped_column(Date)  # set with active=False when the child left the centre
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # personal data erased (domain.privacy.erase_child)
     centre: Mapped[Centre] = relationship()
     classroom: Mapped[Classroom | None] = relationship()
     guardian_links: Mapped[list["ChildGuardian"]] = relationship(back_populates="child", cascade="all, delete-orphan")

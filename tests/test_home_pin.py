@@ -15,7 +15,7 @@ def test_guardian_shares_home_after_consent_and_only_staff_see_it(chat, people, 
     chat.tap(asked, "ยินยอม บันทึก", "Uparent")
     kid = session.get(Child, org["children"]["C000001"].id)
     assert (kid.home_lat, kid.home_lng) == (17.2041, 102.4402)
-    assert session.scalar(select(Consent.granted).where(Consent.child_id == kid.id, Consent.kind == "home_pin"))
+    assert session.scalar(select(Consent.granted).where(Consent.child_id == kid.id, Consent.kind == "home"))
     [where] = chat.text("Uteacher", "บ้าน ภูผา")
     assert where["type"] == "location" and where["latitude"] == 17.2041
     assert session.scalar(select(AuditLog.actor).where(AuditLog.action == "view.child.home")) == "Uteacher"

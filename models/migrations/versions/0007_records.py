@@ -1,7 +1,7 @@
 """records: withdrawal, staff record, vaccines, portfolio
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import models.base
 from sqlalchemy.dialects import postgresql
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -244,9 +244,10 @@ def tree_cpu(pid: int) -> float:
 
 def backend_cpu(engine) -> dict[int, float]:
     """CPU seconds of each PostgreSQL backend serving the bot (the bench's own connections left out)."""
+    query = sql("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = "
+                "'client backend' AND application_name <> :me AND pid <> pg_backend_pid()")
     with engine.connect() as conn:
-        pids = conn.scalars(sql("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                                "AND application_name <> :me AND pid <> pg_backend_pid()"), {"me": APP_NAME}).all()
+        pids = conn.scalars(query, {"me": APP_NAME}).all()
     return {pid: cpu_seconds(pid) for pid in pids}
 
 
@@ -361,7 +362,7 @@ class Stage:
         """Per event: lost (no successful reply), answered twice (a second reply call, a replayed push)."""
         with self.platform.lock:
             calls = list(self.platform.calls)
-            entries = [e for e in self.platform._entries if e["from"] == "bot"]
+        entries = [e for e in self.platform.entries() if e["from"] == "bot"]
         tries = Counter(c["body"]["replyToken"] for c in calls if c["path"] == "/v2/bot/message/reply")
         ok = {c["body"]["replyToken"] for c in calls if c["path"] == "/v2/bot/message/reply" and c["status"] == 200}
         return {"lost": sum(1 for t in self.kinds if t not in ok),
@@ -580,20 +581,26 @@ def main(argv=None) -> int:
               f"make or load from {args.photo_cache} …", flush=True)
         photos = [photo_bytes(c, i, Path(args.photo_cache)) for i, c in enumerate(cards)]
         scale_moves = pick(moves, scale_texts, scale_photos)
-        results = []
-        for w in counts:
-            print(f"{w} worker process(es): {len(scale_moves)} events, LINE answering in {args.latency_ms:.0f} ms …",
-                  flush=True)
-            results.append(scale_run(args, workdir, w, scale_moves, photos))
-            r = results[-1]
-            print(f"  {r['rate']:.1f} events/s; inbox {dict(r['inbox'])}, LINE calls {dict(r['calls'])}", flush=True)
-        print_scale(results)
-        cost = None
-        if args.cost_texts:
-            print(f"\ncost run: {args.cost_texts} texts, then {args.cost_photos} photos, one counted worker …",
-                  flush=True)
-            cost = cost_run(args, workdir, moves, photos)
-            print_cost(cost, args)
+        results, cost = [], None
+        try:
+            for w in counts:
+                print(f"{w} worker process(es): {len(scale_moves)} events, LINE answering in "
+                      f"{args.latency_ms:.0f} ms …", flush=True)
+                results.append(scale_run(args, workdir, w, scale_moves, photos))
+                r = results[-1]
+                print(f"  {r['rate']:.1f} events/s; inbox {dict(r['inbox'])}, LINE calls {dict(r['calls'])}",
+                      flush=True)
+            print_scale(results)
+            if args.cost_texts:
+                print(f"\ncost run: {args.cost_texts} texts, then {args.cost_photos} photos, one counted worker …",
+                      flush=True)
+                cost = cost_run(args, workdir, moves, photos)
+                print_cost(cost, args)
+        except (RuntimeError, TimeoutError) as exc:
+            print(f"failed: {exc}; the last lines of each log:")
+            for log in sorted(workdir.glob("*.log")):
+                print(f"--- {log.name}\n" + log.read_text(errors="replace")[-1500:])
+            return 1
     print(f"\n(total {time.monotonic() - started:.0f} s)")
     return 0 if all(ok(r) for r in results) and (cost is None or cost["ok"]) else 1
 

@@ -374,8 +374,13 @@ class Stage:
                                  for c in calls)}
 
     def close(self) -> None:
-        """Stop the workers (by pid), the fake LINE, and the bench's connections."""
+        """Stop the workers (by pid), the fake LINE, and the bench's connections; keep the answers with --logs."""
         self.procs.stop()
+        if self.args.logs:
+            with open(self.workdir / f"answers-{self.tag}.txt", "w", encoding="utf-8") as out:
+                for e in self.platform.entries():
+                    shown = [m.get("text") or m.get("altText") or m.get("type") for m in e["messages"]]
+                    out.write(f"{e['from']}\t{e['chat_id']}\t{e['kind']}\t{json.dumps(shown, ensure_ascii=False)}\n")
         self.line.shutdown()
         self.engine.dispose()
 

@@ -108,10 +108,10 @@ def test_newcomer_asks_for_help_in_the_browser_and_is_told_how_to_register(live,
     bot_bubbles = (By.CSS_SELECTOR, "[data-testid=bubble-bot]")
     try:
         browser.get(f"{page_url}/?me=Unew&chat=Unew")  # the page's own way to open as a persona, in a chat
-        WebDriverWait(browser, 5).until(lambda d: "คนใหม่" in d.find_element(By.ID, "chat-title").text)
+        WebDriverWait(browser, 60).until(lambda d: "คนใหม่" in d.find_element(By.ID, "chat-title").text)
         browser.find_element(By.CSS_SELECTOR, "[data-testid=composer]").send_keys("ช่วยเหลือ")
         browser.find_element(By.CSS_SELECTOR, "[data-testid=send]").click()
-        WebDriverWait(browser, 15, poll_frequency=0.2).until(
+        WebDriverWait(browser, 60, poll_frequency=0.2).until(
             lambda d: any("ลงทะเบียน" in b.text for b in d.find_elements(*bot_bubbles)))
         mine = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "[data-testid=bubble-user]")]
         assert mine == ["ช่วยเหลือ"]

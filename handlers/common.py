@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from bot.messages import say, text
 from bot.router import Router
-from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official
+from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official, staff_rows
 
 CANCEL = r"^(ยกเลิก|cancel)$"
 HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
+GREETING = (r"(?i)^(@?บอท\s*)?(สวัสดี|หวัดดี|ดีจ้า|ดีค่ะ|ดีครับ|hello|hi|ฮัลโหล)"
+            r"\s*(ค่ะ|คะ|ครับ|จ้า|จ้ะ|นะคะ|นะครับ|ตอนเช้า|ยามเช้า|บอท)*\s*[!.~🙏😊]*$")
 
 
 def official_queries() -> list[str]:
@@ -48,6 +50,11 @@ def register(router: Router) -> None:
         """The user asked for help: say what they can do in their role."""
         ctx.reply(text(help_text(ctx), quick_for(ctx)))
 
+    @router.on(text=GREETING, when=lambda ctx: ctx.chat_type == "user" or addressed_to_bot(ctx))
+    def greeted(ctx):
+        """The user said hello: greet back, say who the bot takes them for and what they can do."""
+        ctx.reply(text(greeting(ctx), quick_for(ctx)))
+
     @router.on(text=r"^วิธีลงทะเบียน$")
     def asked_how_to_register(ctx):
         """The user asked how to register."""
@@ -56,6 +63,43 @@ def register(router: Router) -> None:
 
 REGISTER_HELP = ("วิธีลงทะเบียนค่ะ\n• ครูและเจ้าหน้าที่: พิมพ์รหัสเชิญ 8 ตัว (เช่น ABCD-EFGH) ที่ได้จากผู้ดูแลระบบ\n"
                  "• ผู้ปกครอง: พิมพ์รหัสผู้ปกครองที่ได้จากครูของศูนย์")
+
+
+CAN_DO = {"staff": "เช็คชื่อเด็ก (ถ่ายรูปบัตร QR) ตรวจสุขภาพ บันทึกอาหารกลางวันและกิจกรรม",
+          "driver": "บันทึกเด็กขึ้นรถ ถึงศูนย์ และยืนยันรถว่าง",
+          "official": "ดูภาพรวม การมาเรียน อาหารกลางวัน และการแจ้งเตือนของศูนย์ในความรับผิดชอบ",
+          "guardian": "ดูว่าบุตรหลานมาถึงหรือยัง แจ้งลา ดูอาหารกลางวันและกิจกรรม"}
+
+
+def who_you_are(ctx) -> tuple[str, str]:
+    """(who the bot takes the sender for, what that role can do); ("", "") when not registered."""
+    staff = [s for s in staff_rows(ctx) if s.role in ("teacher", "head")]
+    if staff:
+        return (" และ ".join(f"{ROLE_LABEL[s.role]} {s.centre.name}" for s in staff), CAN_DO["staff"])
+    if driver := driver_row(ctx):
+        return f"{ROLE_LABEL['driver']} {driver.centre.name}", CAN_DO["driver"]
+    if found := official(ctx):
+        return f"{ROLE_LABEL[found.role]} ({found.scope_code})", CAN_DO["official"]
+    if found := guardian(ctx):
+        names = ", ".join(f"น้อง{link.child.nickname or link.child.first_name}" for link in found.child_links)
+        return f"ผู้ปกครองของ{names}" if names else ROLE_LABEL["parent"], CAN_DO["guardian"]
+    if is_registered(ctx):
+        return ROLE_LABEL.get(ctx.user.role, ctx.user.role), ""
+    return "", ""
+
+
+def greeting(ctx) -> str:
+    """Hello back, who the bot takes the sender for and what they can do (how to register, for a newcomer)."""
+    name = f" คุณ{ctx.user.display_name}" if ctx.user and ctx.user.display_name else ""
+    who, can = who_you_are(ctx)
+    if not who:
+        return (f"สวัสดีค่ะ{name} 🙏 นี่คือ Smart Kids ผู้ช่วยของศูนย์พัฒนาเด็กเล็ก\n"
+                f"บอทยังไม่รู้จักคุณ (ยังไม่ได้ลงทะเบียน)\n{REGISTER_HELP}")
+    lines = [f"สวัสดีค่ะ{name} 🙏", f"บอทจำได้ว่าคุณเป็น{who}"]
+    if can:
+        lines.append(f"ทำได้ เช่น {can} — แตะปุ่มด้านล่างได้เลย")
+    lines.append("พิมพ์ \"ช่วยเหลือ\" เพื่อดูวิธีใช้ทั้งหมดค่ะ")
+    return "\n".join(lines)
 
 
 def help_text(ctx) -> str:

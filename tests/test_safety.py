@@ -412,3 +412,12 @@ def test_a_head_can_leave_parents_one_push_a_day_the_digest(monday, chat, people
     jobs.sweep_outbox(rt, rt.now())
     assert line.billable[bound_group] - before == 23  # the day's one push
     assert "มาเรียน 2 จาก 4 คน" in line.bot_messages(bound_group)[-1]["text"]
+
+
+def test_officials_card_counts_what_the_bot_pushed_since_the_last_quota_read(monday, chat, people, rt, line, clock):
+    use_quota(line, rt, used=0)
+    at_local(clock, "09:00")
+    assert run_clock(rt) == 4  # one carousel to the teacher and one to the head
+    assert line.total_billable() == 2
+    shown = str(chat.text("Ulao", "การแจ้งเตือนวันนี้"))
+    assert "2/300" in shown, "the card counts the two pushes LINE has not reported yet"

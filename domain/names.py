@@ -67,6 +67,14 @@ def label(child: Child) -> str:
     return unique_labels(same)[child.id]
 
 
+def choice_label(child: Child) -> str:
+    """The label with the first name when the label does not show it ("ภูผา (ภูริ)"): for choosing among
+    children a typed first name could mean (falls back to the label past LABEL_MAX)."""
+    plain = label(child)
+    longer = f"{plain} ({child.first_name})"
+    return plain if "(" in plain or child.first_name == plain or len(longer) > LABEL_MAX else longer
+
+
 def narrow(candidates: list[Child], words: list[str]) -> tuple[list[Child], int]:
     """Narrow namesakes by the words after the name (first name, last name, initials, code end), as labels
     write them; returns (the candidates left, how many words were used)."""

@@ -14,7 +14,7 @@ from domain.attendance import (AFTERNOON, REFUSED, attendance_of, check_cards, m
                                record_arrival, record_departure)
 from domain.glossary import ALL_HEALTHY
 from domain.images import BadPhoto, open_photo
-from domain.names import label
+from domain.names import choice_label, label
 from domain.qr_decode import decode_photo
 from domain.thai import hhmm
 from handlers.actors import bound_centre_id, is_recorder, shares_to_parents, staff_rows, work_centre
@@ -37,13 +37,13 @@ def number(ctx, key: str) -> int:
 
 
 def same_name(options: list[Child]) -> str:
-    """'ชื่อนี้มี 2 คน: ขวัญ (กานดา), ขวัญ (มาลี)' — the children a typed name could mean, by their labels."""
-    return f"ชื่อนี้มี {len(options)} คน: " + ", ".join(label(c) for c in options)
+    """'ชื่อนี้มี 2 คน: ขิง (ภูริ), ภูผา (ภูริ)' — the children a typed name could mean."""
+    return f"ชื่อนี้มี {len(options)} คน: " + ", ".join(choice_label(c) for c in options)
 
 
 def child_button(child: Child, action: str, display: str, **params) -> dict:
     """A button for one of several children a typed name could mean: their labels tell them apart."""
-    return postback(label(child), action, display, c=child.id, **params)
+    return postback(choice_label(child), action, display, c=child.id, **params)
 
 
 def paged_names(children: list[Child], page: int, tap: str, turn: str, said: str) -> list[dict]:

@@ -7,7 +7,7 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from domain.invites import InviteError, create_invite, find_invite, looks_like_code, mark_used
-from domain.names import label
+from domain.names import choice_label, label
 from handlers.actors import ROLE_LABEL, guardian, is_registered, staff_rows
 from handlers.common import REGISTER_HELP, quick_for
 from models import Centre, Child, ChildGuardian, Guardian, Lao, District, Province, Official, Staff
@@ -155,7 +155,7 @@ def answer_parent_code(ctx, name: str):
     if not children:
         ctx.reply(text(f"ไม่พบเด็กชื่อ \"{like}\" ในศูนย์ของคุณค่ะ ลองพิมพ์ชื่อเล่นหรือชื่อจริงอีกครั้ง"))
         return "awaiting_name"
-    buttons = [postback(label(c), "parent.code",
+    buttons = [postback(choice_label(c), "parent.code",
                         display=c.display_name[:300], child=c.code) for c in children[:13]]
     ctx.reply(text(f"มีเด็กชื่อ \"{like}\" {len(children)} คนค่ะ เลือกคนที่ต้องการ", buttons))
     return "awaiting_name"

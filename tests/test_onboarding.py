@@ -74,7 +74,7 @@ def test_teacher_gets_a_parent_code_and_the_parent_links_two_siblings(chat, line
 def test_teacher_picks_among_children_with_the_same_first_name(chat, people):
     replies = chat.text("Uteacher", "รหัสผู้ปกครอง ภูริ")
     assert "2 คน" in texts(replies)
-    replies = chat.tap(replies[-1], "ขิง นาคสวัสดิ์", "Uteacher")
+    replies = chat.tap(replies[-1], "ขิง (ภูริ)", "Uteacher")
     assert "รหัสผู้ปกครองของน้องขิง" in texts(replies)
 
 

@@ -423,7 +423,10 @@ def main() -> None:
     first = date.fromisoformat(args.month + "-01")
     days = [first + timedelta(n) for n in range(31) if (first + timedelta(n)).month == first.month]
     school = sum(is_weekday_open(day) for day in days)
-    print(f"{args.month}: {school} school days, {args.centres} centres × {args.children} children, seed {args.seed}")
+    played = sum(is_weekday_open(day) for day in days[:args.days])
+    scale = school / played if played else 1.0  # --days N: the month's cost is N days' cost × school days / N
+    print(f"{args.month}: {school} school days ({played} simulated), {args.centres} centres × {args.children} "
+          f"children, parent group of {GROUP_SIZE}, seed {args.seed}")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for mode in modes:
@@ -437,16 +440,18 @@ def main() -> None:
             finally:
                 month.close()
     print()
+    print("Billable LINE messages in the month" + (f" ({played} days simulated × {school}/{played})"
+                                                   if played != school else "") + ":")
     print("| centre | mode | group pushes | staff | guardians | total | fits 300? |")
     print("|---|---|---:|---:|---:|---:|---|")
     for mode, month in results.items():
         bill = month.bill()
         for code in month.centres:
-            b = bill.get(code, {})
+            b = {kind: round(n * scale) for kind, n in bill.get(code, {}).items()}
             total = sum(b.values())
             print(f"| {code} | {mode} | {b.get('group', 0)} | {b.get('staff', 0)} | {b.get('guardians', 0)} | "
                   f"{total} | {'yes' if total <= FREE_PLAN else 'no'} |")
-        print(f"| officials (LAO) | {mode} | | | | {bill.get('LAO', {}).get('officials', 0)} | |")
+        print(f"| officials (LAO) | {mode} | | | | {round(bill.get('LAO', {}).get('officials', 0) * scale)} | |")
     print()
     for mode, month in results.items():
         if month.delays:

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-# read the whole list first: `ldconfig -p | grep -q` under pipefail fails when grep quits early (SIGPIPE)
+# read the whole list first: piping ldconfig into a grep that quits early fails under pipefail (SIGPIPE)
 libs=$(ldconfig -p 2>/dev/null || true)
 [[ $libs == *libzbar.so.0* ]] || need+=(libzbar0)
 command -v python3 >/dev/null || need+=(python3 python3-venv)

@@ -155,6 +155,18 @@ def card_photos(env: dict, centre: str = "K0001", per_photo: int = 8) -> Path:
     return folder
 
 
+def commands() -> list[list[str]]:
+    """The demo's processes: the simulator (quiet), gunicorn on 127.0.0.1 only (no control socket under the home
+    directory, warnings only), the worker and the clock."""
+    bin_dir = Path(sys.executable).parent
+    return [[sys.executable, "-m", "simulator", "--port", str(SIM_PORT), "--personas", str(DATA / "personas.json"),
+             "--webhook-url", f"http://127.0.0.1:{WEB_PORT}/callback", "--quiet"],
+            [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{WEB_PORT}",
+             "--no-control-socket", "--access-logfile", "/dev/null", "--log-level", "warning", "bot:create_app()"],
+            [sys.executable, "-m", "bot.worker"],
+            [sys.executable, "-m", "scheduler"]]
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     """The demo's command line: which moment its clock starts from."""
     parser = argparse.ArgumentParser(prog="./scripts/demo.sh", description="Smart Kids with the LINE simulator")
@@ -190,14 +202,7 @@ def main(argv=None) -> None:
     with open(roster, encoding="utf-8") as f:
         centre_name = f.readlines()[1].split(",")[7]
     (DATA / "personas.json").write_text(json.dumps(personas(centre_name), ensure_ascii=False), encoding="utf-8")
-    bin_dir = Path(sys.executable).parent
-    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in (
-        [sys.executable, "-m", "simulator", "--port", str(SIM_PORT), "--personas", str(DATA / "personas.json"),
-         "--webhook-url", f"http://127.0.0.1:{WEB_PORT}/callback", "--quiet"],
-        [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{WEB_PORT}", "--no-control-socket",
-         "--access-logfile", "/dev/null", "--log-level", "warning", "bot:create_app()"],
-        [sys.executable, "-m", "bot.worker"],
-        [sys.executable, "-m", "scheduler"])]
+    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in commands()]
     try:
         wait_http(f"{SIM}/")
         wait_http(f"http://127.0.0.1:{WEB_PORT}/healthz")

@@ -81,8 +81,8 @@ def flask(*args: str, env: dict) -> str:
     return out.stdout
 
 
-def wait_http(url: str, seconds: float = 30) -> None:
-    """Wait until a server answers."""
+def wait_http(url: str, seconds: float = 180) -> None:
+    """Wait until a server answers (a loaded 2-core machine may take a minute to boot them all)."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -230,7 +230,10 @@ def main(argv=None) -> None:
         for p in procs:
             p.terminate()
         for p in procs:
-            p.wait(timeout=10)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
 
 
 if __name__ == "__main__":

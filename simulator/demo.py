@@ -98,7 +98,7 @@ def act(**body) -> None:
     requests.post(f"{SIM}/sim/api/act", json=body, timeout=10).raise_for_status()
 
 
-def last_bot_text(chat_id: str, after: int, seconds: float = 20) -> tuple[str, int]:
+def last_bot_text(chat_id: str, after: int, seconds: float = 120) -> tuple[str, int]:
     """Wait for the bot's next message in a chat; returns its text and the log position."""
     deadline = time.time() + seconds
     while time.time() < deadline:

@@ -7,11 +7,11 @@ from datetime import date, time
 from sqlalchemy.orm import object_session
 
 from bot.messages import postback, say, text
-from bot.relay import DIGEST_UNTIL, NO_ROLLUP, bound_groups, windows
 from bot.router import Router
 from domain.audit import audit
 from domain.calendar import closure_wording, next_closures
 from handlers.actors import staff_rows, work_centre
+from notify.relay import DIGEST_UNTIL, NO_ROLLUP, bound_groups, windows
 
 SCHOOL_DAYS = 22  # a month's school days, for the cost a head is shown
 TIMES = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")

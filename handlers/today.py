@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from bot.messages import say, text
-from bot.relay import today_for_group
 from bot.router import Router
 from domain.calendar import open_centres
 from handlers.actors import bound_centre_id
+from notify.relay import today_for_group
 from models import Centre
 
 TODAY = r"^(@?บอท\s*)?(วันนี้|สรุปวันนี้|วันนี้เป็นยังไงบ้าง|ดูสรุปวันนี้)(ค่ะ|คะ|ครับ|จ้า)?\s*[?？]?$"

@@ -21,9 +21,9 @@ class LocalTimeFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created, self.tz).strftime("%Y-%m-%d %H:%M:%S%z")
 
 
-def configure(cfg: Config, process: str) -> None:
-    """Send the process's logs to stderr in one format and timezone, at cfg.LOG_LEVEL."""
-    handler = logging.StreamHandler()
+def configure(cfg: Config, process: str, stream=None) -> None:
+    """Send the process's logs to stderr (or `stream`) in one format and timezone, at cfg.LOG_LEVEL."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(LocalTimeFormatter(process, ZoneInfo(cfg.BOT_TIMEZONE)))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -40,14 +40,12 @@ def test_the_bot_runs_on_the_demos_clock():
     assert 3590 < ahead < 3610
 
 
-def test_demo_logs_are_warnings_only_in_bangkok_time_without_colours(monkeypatch):
+def test_demo_logs_are_warnings_only_in_bangkok_time_without_colours():
     out = io.StringIO()
-    monkeypatch.setattr(logging.StreamHandler, "__init__", lambda self, stream=None: logging.Handler.__init__(self)
-                        or setattr(self, "stream", out))
-    configure(from_env({"LOG_LEVEL": "WARNING"}), "clock")
-    logging.getLogger("apscheduler.executors.default").info("Running job ...")
-    logging.getLogger("bot.outbox").info("reply 7 falls back to a push")
-    logging.getLogger("bot.outbox").warning("LINE is slow")
+    configure(from_env({"LOG_LEVEL": "WARNING"}), "clock", out)
+    logging.getLogger("apscheduler.executors.demo_check").info("Running job ...")
+    logging.getLogger("bot.demo_check").info("reply 7 falls back to a push")
+    logging.getLogger("bot.demo_check").warning("LINE is slow")
     lines = out.getvalue().splitlines()
     assert len(lines) == 1 and re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0700 clock WARNING LINE is slow$", lines[0])
     assert "\x1b[" not in out.getvalue()

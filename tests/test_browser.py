@@ -147,9 +147,11 @@ def test_newcomer_sees_the_newest_message_whole_with_its_quick_replies_and_emoji
     for n in range(3):  # pushes without quick replies, taller than the window, there when the page opens
         requests.post(f"{page_url}/v2/bot/message/push", json=news, timeout=10,
                       headers={"Authorization": f"Bearer {TOKEN}", "X-Line-Retry-Key": str(uuid.uuid4())})
+    requests.post(f"{page_url}/sim/api/notes", json={"title": "เดโม", "lines": ["รหัสเชิญ ABCD-EFGH"]}, timeout=10)
     try:
         browser.get(f"{page_url}/?me=Unew&chat=Unew")
         WebDriverWait(browser, 60).until(lambda d: (d.execute_script(LAST_BUBBLE) or {}).get("count") == 3)
+        assert "ABCD-EFGH" in browser.find_element(By.CSS_SELECTOR, "[data-testid=notes]").text
         WebDriverWait(browser, 20).until(lambda d: d.execute_script(LAST_BUBBLE)["bottom"] >= -1,
                                          "the page opens at the latest message")
         browser.find_element(By.CSS_SELECTOR, "[data-testid=composer]").send_keys("สวัสดี")

@@ -11,7 +11,7 @@ from domain.glossary import ALL_HEALTHY, offending
 from tests.conftest import texts
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEAKING = ["bot", "handlers", "domain", "richmenus", "scheduler"]  # every package whose strings reach users
+SPEAKING = ["bot", "notify", "handlers", "domain", "richmenus", "scheduler"]  # every package whose strings reach users
 
 
 def user_facing_strings(path: Path) -> list[tuple[int, str]]:

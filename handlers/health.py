@@ -168,7 +168,7 @@ def tell_guardians(ctx, child, row: Attendance) -> str:
 
 # --- the per-child checklist ----------------------------------------------------------------------------
 
-health = Flow("health")
+health = Flow("health", label="ตรวจสุขภาพ")
 
 
 @health.entry(text=r"^(ตรวจสุขภาพ|บันทึกอาการ|สุขภาพ)$", when=is_recorder)
@@ -196,8 +196,11 @@ def show_children(ctx, page: int):
     pending = sum(1 for r in rows if r.health is None)
     lines = [f"ตรวจสุขภาพวันนี้: ตรวจแล้ว {len(rows) - pending} จาก {len(rows)} คน",
              "แตะชื่อเด็กที่มีอาการ หรือ \"สุขภาพปกติทุกคน\" สำหรับคนที่เหลือ"]
+    concerns = [r for r in rows if r.health == "concern"]
     lines += [f"⚠️ {label(r.child)}: {describe(r.health_items or [], r.temperature, r.health_note)}"
-              for r in rows if r.health == "concern"]
+              for r in concerns]
+    for r in concerns:
+        audit(ctx.session, ctx.user_id, "view.child.health", r.child.code, at=ctx.now, day=ctx.today.isoformat())
     chunk = rows[page * PAGE:(page + 1) * PAGE]
     quick = [postback(ALL_HEALTHY, "hc.ok", ALL_HEALTHY)] if pending else []
     quick += [postback(label(r.child), "hc.child", f"บันทึกอาการ {label(r.child)}", c=r.child_id)
@@ -218,6 +221,7 @@ def picked_child(ctx):
     if row is None:
         ctx.reply(text(f"{label(child)} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
         return END
+    audit(ctx.session, ctx.user_id, "view.child.health", child.code, at=ctx.now, day=ctx.today.isoformat())
     ctx.save_draft(child=child.id, name=label(child), items=[i["code"] for i in row.health_items or []],
                    temperature=row.temperature, note=row.health_note or "")
     return show_checklist(ctx)

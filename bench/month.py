@@ -1,29 +1,32 @@
-"""A month of the demo roster through the simulator: billable LINE messages per centre in in-group mode and in
-1:1 mode, and the delay from a centre's cutoff to its teachers' alert.
+"""A month of one realistic school day after another, through the simulator: billable LINE messages of a centre
+in each way of working, and the delay from the cutoff to the teachers' alert.
 
-    python bench/month.py [--month 2026-12] [--centres 3] [--children 30] [--seed 7] [--mode all|group|1to1|digest]
+    python bench/month.py [--month 2026-12] [--centres 1] [--children 30] [--seed 7] [--mode all|group|1to1|...]
 
 Everything runs in this process, on a simulated clock: a fresh SQLite file, the fake LINE (simulator.platform,
 served on 127.0.0.1, billing every push per recipient and per group member), the bot's webhook (Flask test
 client), the worker (`run_once`) and the clock's jobs called minute by minute around the cutoff and every five
 minutes otherwise. The demo roster generator (`simulator.demo_roster`) makes the centres; each gets a teacher, a
-head, a driver per van, a parent group (every guardian + the teacher and head) and a third of the guardians
-linked in 1:1; the LAO gets an official.
+head, a driver per van, a 25-member parent group (the teacher, the head and 23 guardians) and a third of the
+guardians linked in 1:1; the LAO gets an official.
 
-Every school day (Thai public holidays and weekends skipped) and centre, seeded: guardians report sick leave in
-1:1 (or the teacher records it); drivers board the van children by tapping the van list, say "ถึงศูนย์แล้ว" and
-confirm "รถว่างแล้ว"; the teacher checks children in by name (a few late), records the health check, lunch (menu +
-tray photo) and an activity (photo + caption) — in the parent group (in-group mode) or in 1:1 (1:1 mode) — and forgets lunch or the
-activity now and then (reminders); unreported absences and late arrivals raise cutoff alerts, which the teacher
-answers 3-20 minutes after the cutoff (after 15 they have escalated to guardians and the LAO); an urgent van alert
-is answered within minutes.
+The day, every school day (weekends and Thai public holidays skipped): a guardian reports sick leave in 1:1;
+drivers board the van children by tapping the van list, say "ถึงศูนย์แล้ว" and confirm "รถว่างแล้ว"; the teacher
+checks the others in by name and records "สุขภาพปกติทุกคน"; two children have not come at the cutoff: the alert
+goes to the teacher and head, and the teacher settles it from the 1:1 alert buttons a few minutes later (one
+child "มาแล้ว", late; the other "ลา" → ลาป่วย); lunch (menu + tray photo) and an activity (photo + caption); in the
+afternoon a parent writes "วันนี้" in the group. The teacher works in the parent group ("group") or in 1:1.
 
-Modes: "group" (teachers work in the parent group), "1to1" (in 1:1: the roll-up at the cutoff and the daily digest
-reach the group), "digest" (in 1:1 with the head's "เวลาส่งสรุป ปิด": the digest alone).
+Modes (ways of working; the head's push settings in ตั้งค่าศูนย์):
+  group        the teacher works in the parent group: parents see her work as free replies
+  1to1         the teacher works in 1:1; parents pull the day with "วันนี้" (the default: no pushes to the group)
+  1to1-digest  1:1, and the head chose the pushed daily digest ("เวลาสรุปประจำวัน 15:30")
+  1to1-rollup  1:1, with a roll-up at the cutoff ("เวลาส่งสรุป 09:00") and the pushed digest
 
-Printed: per centre and mode, billable messages in the month by kind (group pushes, staff, guardians, officials),
-and the delay from cutoff to the alert push (simulated clock, minute ticks) plus the wall time of the safety job.
-Target: a 30-child centre in in-group mode fits LINE's free 300 messages a month.
+Printed: per centre and mode, billable messages in the month by who received them (the group, staff, guardians,
+officials) and whether it fits LINE's free 300; the delay from cutoff to the alert push (simulated clock, minute
+ticks) and the wall time of the safety job. Goal: every default way of working (group, 1to1) of a 30-child centre
+fits the free 300 messages a month, safety alerts included; the push modes show what the head's choice costs.
 """
 from __future__ import annotations
 
@@ -62,6 +65,8 @@ from simulator.server import serve  # noqa: E402
 SECRET, TOKEN = "bench-secret", "bench-token"
 BANGKOK = ZoneInfo("Asia/Bangkok")
 FREE_PLAN = 300
+GROUP_SIZE = 25  # the parent group: the teacher, the head and 23 guardians
+MODES = ("group", "1to1", "1to1-digest", "1to1-rollup")
 
 
 class Clock:
@@ -198,15 +203,17 @@ class Month:
             seen = {}
             for guardian_id, child_id in guardians[code]:
                 seen.setdefault(guardian_id, child_id)
-            members = [f"Ut{code}", f"Uh{code}"] + [f"Ug{gid}" for gid in seen]
+            members = ([f"Ut{code}", f"Uh{code}"] + [f"Ug{gid}" for gid in seen])[:GROUP_SIZE]
             group = f"G{code}"
             self.line.add_group(group, f"ผู้ปกครอง {code}", members)
             self.owner[group] = code
             self.run(lambda: self.line.join(group))
             bind_code = self.say(f"Ut{code}", "เชื่อมกลุ่มผู้ปกครอง")[-1]["text"].split("\n\n")[1]
             self.say(f"Ut{code}", bind_code, group=group)
-            if self.mode == "digest":
-                self.say(f"Uh{code}", "เวลาส่งสรุป ปิด")
+            if self.mode in ("1to1-digest", "1to1-rollup"):
+                self.say(f"Uh{code}", "เวลาสรุปประจำวัน 15:30")
+            if self.mode == "1to1-rollup":
+                self.say(f"Uh{code}", "เวลาส่งสรุป 09:00")
             names = {kid_id: f"{first} {last}" for kid_id, first, last, _ in kids[code]}
             for n, (guardian_id, child_id) in enumerate(sorted(seen.items())):
                 if n % 3:
@@ -258,35 +265,21 @@ class Month:
             act()
 
     def centre_day(self, code: str, day: date) -> list[tuple]:
-        """The moves of one centre's school day, each at its time."""
+        """The moves of one centre's school day, each at its time (see the module doc)."""
         rng, teacher, group = self.rng, f"Ut{code}", f"G{code}"
         where = group if self.mode == "group" else None
-        fates = {}
-        for kid_id, *_ in self.kids[code]:
-            roll = rng.random()
-            fates[kid_id] = ("sick" if roll < 0.04 else "unreported" if roll < 0.07 else "late" if roll < 0.12
-                             else "on_time")
         name = {kid_id: f"{first} {last}" for kid_id, first, last, _ in self.kids[code]}
+        linked = [k for k in name if self.parents_of.get(k)]
+        sick = rng.choice(linked) if linked else None
+        absent = rng.sample([k for k in name if k != sick], 2)  # not come at the cutoff, nobody told the centre
         events = []
-
-        def leave(kid_id):
-            parents = self.parents_of.get(kid_id)
-            if parents:
-                asked = self.say(parents[0], "ลาป่วย วันนี้")
-                if asked:
-                    self.tap(parents[0], asked[-1], "ยืนยัน")
-            else:
-                asked = self.say(teacher, f"ลาป่วย {name[kid_id]}")
-                if asked:
-                    self.tap(teacher, asked[-1], "ยืนยัน")
-
-        for kid_id, fate in fates.items():
-            if fate == "sick":
-                events.append((self.at(day, "06:40") + timedelta(minutes=rng.randint(0, 60)), 0,
-                               lambda k=kid_id: leave(k)))
+        if sick is not None:
+            events.append((self.at(day, "06:40") + timedelta(minutes=rng.randint(0, 60)), 0,
+                           lambda: self.leave(self.parents_of[sick][0])))
+        present = [k for k in name if k != sick and k not in absent]
         vans = defaultdict(list)
         for kid_id, _, _, van in self.kids[code]:
-            if van and fates[kid_id] == "on_time":
+            if van and kid_id in present:
                 vans[van].append(kid_id)
         for van, riders in vans.items():
             driver = f"Ud{code}{van}"
@@ -294,24 +287,26 @@ class Month:
             events.append((self.at(day, "07:35"), 2, lambda d=driver: self.say(d, "ถึงศูนย์แล้ว")))
             events.append((self.at(day, "07:38"), 2, lambda r=riders: self.checkin(teacher, r, name, where)))
             events.append((self.at(day, "07:45"), 2, lambda d=driver: self.empty(d)))
-        on_time = [k for k, f in fates.items() if f == "on_time" and not any(k in r for r in vans.values())]
-        rng.shuffle(on_time)
-        for n in range(0, len(on_time), 6):
+        walking = [k for k in present if not any(k in r for r in vans.values())]
+        rng.shuffle(walking)
+        for n in range(0, len(walking), 6):
             events.append((self.at(day, "07:30") + timedelta(minutes=10 * (n // 6)), 2,
-                           lambda b=on_time[n:n + 6]: self.checkin(teacher, b, name, where)))
+                           lambda b=walking[n:n + 6]: self.checkin(teacher, b, name, where)))
         events.append((self.at(day, "08:40"), 2, lambda: self.say(teacher, "สุขภาพปกติทุกคน", where)))
-        for kid_id, fate in fates.items():
-            if fate == "late":
-                events.append((self.at(day, "09:05") + timedelta(minutes=rng.randint(0, 35)), 2,
-                               lambda k=kid_id: self.checkin(teacher, [k], name, where)))
-        ack_at = self.at(day, "09:00") + timedelta(minutes=rng.randint(3, 20))  # > 15 min: escalated
-        events.append((ack_at, 2, lambda: self.acknowledge(code, teacher)))
-        events.append((self.at(day, "07:55"), 2, lambda: self.acknowledge(code, teacher)))  # urgent: at once
-        if rng.random() > 0.1:
-            events.append((self.at(day, "10:45"), 2, lambda: self.lunch(teacher, where, day)))
-        if rng.random() > 0.1:
-            events.append((self.at(day, "14:00"), 2, lambda: self.activity(teacher, where, day)))
+        events.append((self.at(day, "09:00") + timedelta(minutes=rng.randint(3, 12)), 2,
+                       lambda: self.settle(teacher)))
+        events.append((self.at(day, "10:45"), 2, lambda: self.lunch(teacher, where, day)))
+        events.append((self.at(day, "14:00"), 2, lambda: self.activity(teacher, where, day)))
+        asker = next((m for m in self.line.groups[group]["members"] if m.startswith("Ug")), None)
+        if asker:
+            events.append((self.at(day, "16:10"), 2, lambda: self.say(asker, "วันนี้", group)))
         return events
+
+    def leave(self, parent: str) -> None:
+        """A guardian reports sick leave for today in 1:1 and confirms."""
+        asked = self.say(parent, "ลาป่วย วันนี้")
+        if asked:
+            self.tap(parent, asked[-1], "ยืนยัน")
 
     def checkin(self, teacher: str, kids: list[int], names: dict, where: str | None) -> None:
         """The teacher types "มา <names>"; where two children share a name she taps the right one."""
@@ -343,22 +338,24 @@ class Month:
         if replies:
             self.tap(driver, replies[-1], "ไม่ส่งรูป")
 
-    def acknowledge(self, code: str, teacher: str) -> None:
-        """The teacher answers each open alert: the parent was phoned."""
-        with transaction(self.rt.sessions) as s:
-            open_ = s.scalars(select(Alert.id).join(Centre, Centre.id == Alert.centre_id).where(
-                Centre.code == code, Alert.day == self.rt.now().date(), Alert.acknowledged_at.is_(None))).all()
-        if not open_:
-            return
+    def settle(self, teacher: str) -> None:
+        """The teacher settles the cutoff alert from its 1:1 buttons: the first child came late ("มาแล้ว"), the
+        next is on sick leave ("ลา" → ลาป่วย)."""
         cards = [m for m in self.line.bot_messages(teacher) if m.get("type") == "flex"]
         if not cards:
             return
-        for card in cards[-1]["contents"]["contents"]:
-            actions = {b["action"]["label"]: b["action"] for b in card.get("footer", {}).get("contents", [])}
-            urgent = "ด่วน" in str(card.get("body", ""))
-            action = actions.get("มาแล้ว" if urgent else "ติดต่อผู้ปกครองแล้ว") or actions.get("ตรวจรถแล้ว ไม่มีเด็ก")
-            if action:
-                self.run(lambda a=action: self.line.postback(teacher, a["data"]))
+        bubbles = cards[-1]["contents"].get("contents", [cards[-1]["contents"]])
+        for n, card in enumerate(bubbles):
+            actions = {b["action"]["label"]: b["action"] for b in card.get("footer", {}).get("contents", [])
+                       if "action" in b}
+            action = actions.get("มาแล้ว" if n % 2 == 0 else "ลา")
+            if action is None:
+                continue
+            before = len(self.line.bot_messages(teacher))
+            self.run(lambda a=action: self.line.postback(teacher, a["data"]))
+            asked = self.line.bot_messages(teacher)[before:]
+            if asked and n % 2:
+                self.tap(teacher, asked[-1], "ลาป่วย")
 
     def lunch(self, teacher: str, where: str | None, day: date) -> None:
         self.say(teacher, "อาหารกลางวัน", where)
@@ -421,18 +418,20 @@ class Month:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--month", default="2026-12")
-    parser.add_argument("--centres", type=int, default=3)
+    parser.add_argument("--centres", type=int, default=1)
     parser.add_argument("--children", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--days", type=int, default=None, help="simulate only the first N days (quick runs)")
-    parser.add_argument("--mode", choices=("all", "group", "1to1", "digest"), default="all",
-                        help="digest = 1:1 with the intraday roll-up off (the head's 'เวลาส่งสรุป ปิด')")
+    parser.add_argument("--mode", choices=("all", *MODES), default="all", help="the way of working (module doc)")
     args = parser.parse_args()
-    modes = ["group", "1to1", "digest"] if args.mode == "all" else [args.mode]
+    modes = list(MODES) if args.mode == "all" else [args.mode]
     first = date.fromisoformat(args.month + "-01")
     days = [first + timedelta(n) for n in range(31) if (first + timedelta(n)).month == first.month]
     school = sum(is_weekday_open(day) for day in days)
-    print(f"{args.month}: {school} school days, {args.centres} centres × {args.children} children, seed {args.seed}")
+    played = sum(is_weekday_open(day) for day in days[:args.days])
+    scale = school / played if played else 1.0  # --days N: the month's cost is N days' cost × school days / N
+    print(f"{args.month}: {school} school days ({played} simulated), {args.centres} centres × {args.children} "
+          f"children, parent group of {GROUP_SIZE}, seed {args.seed}")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for mode in modes:
@@ -446,16 +445,18 @@ def main() -> None:
             finally:
                 month.close()
     print()
+    print("Billable LINE messages in the month" + (f" ({played} days simulated × {school}/{played})"
+                                                   if played != school else "") + ":")
     print("| centre | mode | group pushes | staff | guardians | total | fits 300? |")
     print("|---|---|---:|---:|---:|---:|---|")
     for mode, month in results.items():
         bill = month.bill()
         for code in month.centres:
-            b = bill.get(code, {})
+            b = {kind: round(n * scale) for kind, n in bill.get(code, {}).items()}
             total = sum(b.values())
             print(f"| {code} | {mode} | {b.get('group', 0)} | {b.get('staff', 0)} | {b.get('guardians', 0)} | "
                   f"{total} | {'yes' if total <= FREE_PLAN else 'no'} |")
-        print(f"| officials (LAO) | {mode} | | | | {bill.get('LAO', {}).get('officials', 0)} | |")
+        print(f"| officials (LAO) | {mode} | | | | {round(bill.get('LAO', {}).get('officials', 0) * scale)} | |")
     print()
     for mode, month in results.items():
         if month.delays:

@@ -9,7 +9,7 @@ from bot.config import from_env
 from bot.db import make_engine, make_sessionmaker
 from bot.line_api import LineApi
 from bot.router import Router
-from bot.runtime import Runtime
+from bot.runtime import Runtime, shifted_clock
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,10 +23,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     router = Router()
     handlers.register_all(router)
     app.config["SMARTKIDS"] = cfg
-    app.extensions["smartkids"] = Runtime(cfg, engine, make_sessionmaker(engine), LineApi(cfg), router)
+    app.extensions["smartkids"] = Runtime(cfg, engine, make_sessionmaker(engine), LineApi(cfg), router,
+                                          shifted_clock(cfg.CLOCK_OFFSET_SECONDS))
     for blueprint in (webhook.bp, card_routes.bp, media_routes.bp, report_routes.bp, record_routes.bp):
         app.register_blueprint(blueprint)
     cli.register(app)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
-    logging.getLogger("bot").setLevel(logging.INFO)
+    logging.getLogger("bot").setLevel(cfg.LOG_LEVEL.upper())
     return app

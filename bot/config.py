@@ -25,6 +25,8 @@ class Config:
     MEDIA_DIR: str = str(DEFAULT_SQLITE.parent / "media")
     MEDIA_RETENTION_DAYS: int = 365
     LINK_HOURS: int = 72
+    LOG_LEVEL: str = "INFO"  # the worker's and clock's logs (the demo sets WARNING)
+    CLOCK_OFFSET_SECONDS: float = 0.0  # the demo plays a school morning at any hour; never set in production
 
     @property
     def line_api_host(self) -> str:

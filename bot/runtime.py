@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -34,3 +34,10 @@ class Runtime:
     def now(self) -> datetime:
         """The current time in the deployment's timezone (tests replace `clock`)."""
         return self.clock().astimezone(self.tz)
+
+
+def shifted_clock(seconds: float) -> Callable[[], datetime]:
+    """The wall clock, shifted (CLOCK_OFFSET_SECONDS: the demo's school morning); the plain clock when 0."""
+    if not seconds:
+        return utcnow
+    return lambda: utcnow() + timedelta(seconds=seconds)

@@ -86,9 +86,10 @@ def run_forever(rt: Runtime, stop: threading.Event, idle_seconds: float = 0.2) -
 def main() -> None:
     """Entry point of the Procfile `worker` process."""
     from bot import create_app
+    from bot.logs import configure
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     rt = create_app().extensions["smartkids"]
+    configure(rt.cfg, "worker")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -12,6 +12,7 @@ from models.insert import insert_once
 from domain.alerts import settle_child
 from domain.qr import PREFIX, verify_qr
 from domain.expected import arrived_clause, on_leave_clause
+from domain.names import label, narrow
 from domain.thai import thai_date
 from models import Attendance, Centre, Child
 
@@ -47,11 +48,11 @@ def check_cards(session: Session, payloads: list[str], centre_id: int, secret: b
         elif child.centre_id != centre_id:
             result.refused.append(("other_centre", code))
         elif version != child.qr_version:
-            result.refused.append(("revoked", child.short_name))
+            result.refused.append(("revoked", label(child)))
         elif not child.active and child.withdrawn_on:
-            result.refused.append(("withdrawn", f"{child.short_name} ย้ายออกแล้วเมื่อ {thai_date(child.withdrawn_on)}"))
+            result.refused.append(("withdrawn", f"{label(child)} ย้ายออกแล้วเมื่อ {thai_date(child.withdrawn_on)}"))
         elif not child.active:
-            result.refused.append(("inactive", child.short_name))
+            result.refused.append(("inactive", label(child)))
         elif child not in result.children:
             result.children.append(child)
     return result
@@ -112,14 +113,15 @@ def not_arrived(session: Session, centre_id: int, day: date) -> tuple[list[Child
             list(session.scalars(base.where(on_leave_clause(day)))))
 
 
-_SPLIT = re.compile(r"[\s,、]+")
+_SPLIT = re.compile(r"[\s,、]+")  # labels' parentheses are read as spaces: "ขวัญ (กานดา)" = "ขวัญ กานดา"
 
 
 def match_names(session: Session, centre_id: int, words: str) -> tuple[list[Child], list[list[Child]], list[str]]:
-    """Resolve typed names (nickname, first name, or first + last) to children of a centre:
-    (matched, ambiguous candidate lists, unknown words)."""
+    """Resolve typed names (nickname, first name, or first + last; namesakes narrowed by the words of their
+    labels, see domain.names) to children of a centre: (matched, ambiguous candidate lists, unknown words)."""
     children = centre_children(session, centre_id)
-    tokens = [t for t in _SPLIT.split(words.strip()) if t and t not in ("น้อง", "ด.ช.", "ด.ญ.")]
+    tokens = [t for t in _SPLIT.split(words.replace("(", " ").replace(")", " ").strip())
+              if t and t not in ("น้อง", "ด.ช.", "ด.ญ.")]
     tokens = [t.removeprefix("น้อง") or t for t in tokens]
     matched, ambiguous, unknown = [], [], []
     i = 0
@@ -132,7 +134,8 @@ def match_names(session: Session, centre_id: int, words: str) -> tuple[list[Chil
         else:
             candidates = [c for c in children if c.nickname == word] or \
                          [c for c in children if c.first_name == word]
-            i += 1
+            candidates, used = narrow(candidates, tokens[i + 1:])
+            i += 1 + used
         if len(candidates) == 1:
             if candidates[0] not in matched:
                 matched.append(candidates[0])

@@ -138,7 +138,7 @@ def sheet_pages(cards: list[CardInfo]) -> list[Image.Image]:
         page = Image.new("L", (page_w, page_h), 255)
         draw = ImageDraw.Draw(page)
         centres = " / ".join(dict.fromkeys(card.centre_name for card in chunk)) or ""
-        header = f"{centres} · บัตร QR เช็กอิน · หน้า {number}/{len(chunks)}"
+        header = f"{centres} · บัตร QR เช็คชื่อ · หน้า {number}/{len(chunks)}"
         draw.text((page_w // 2, mm(13)), header, font=_fit_font(draw, header, "Regular", mm(4.5), page_w - mm(30)),
                   fill=0, anchor="mm")
         for info, (x, y) in zip(chunk, slots):

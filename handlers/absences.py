@@ -14,6 +14,7 @@ from bot.router import END, Flow, Router
 from domain.absences import KIND_LABEL, cancel_absence, late_time, record_absence, upcoming
 from domain.attendance import centre_children, match_names
 from domain.calendar import centre_school_days, closures_between, holiday_name
+from domain.names import label
 from domain.thai import WEEKDAYS, day_list, short_day
 from domain.thaidates import SPAN, TIME, DateProblem, find_days, find_time, span_text
 from handlers.actors import bound_centre_id, is_recorder, staff_rows, work_centre
@@ -335,7 +336,7 @@ def confirmed(ctx):
 def record_wording(absence: Absence) -> str:
     """'ภูผา ลาป่วย 25 พ.ย. 2569 – 27 พ.ย. 2569' or 'ขิง มาสาย 10:00 น. 25 พ.ย. 2569'."""
     at = f" {late_time(absence)} น." if late_time(absence) else ""
-    return f"{absence.child.short_name} {KIND_LABEL[absence.kind]}{at} {span_text(absence.first_day, absence.last_day)}"
+    return f"{label(absence.child)} {KIND_LABEL[absence.kind]}{at} {span_text(absence.first_day, absence.last_day)}"
 
 
 def register(router: Router) -> None:
@@ -352,7 +353,7 @@ def register(router: Router) -> None:
         if not rows:
             return ctx.reply(text("ไม่มีการแจ้งลาหรือมาสายที่ยังไม่ถึงกำหนดค่ะ", [say("แจ้งลา")]))
         lines = ["แตะรายการที่ต้องการยกเลิกค่ะ"] + [f"{n}. {record_wording(r)}" for n, r in enumerate(rows, 1)]
-        quick = [postback(f"{n}. {r.child.short_name} {short_day(r.first_day)}", "lv.off",
+        quick = [postback(f"{n}. {label(r.child)} {short_day(r.first_day)}", "lv.off",
                           f"ยกเลิก {record_wording(r)}", id=r.id) for n, r in enumerate(rows, 1)]
         ctx.reply(text("\n".join(lines), quick))
 

@@ -8,6 +8,7 @@ from domain.absences import record_absence
 from domain.alerts import RESOLUTIONS, acknowledge, open_alerts
 from domain.attendance import record_arrival
 from domain.dashboards import person_name
+from domain.names import label
 from domain.thai import hhmm
 from handlers.actors import shares_to_parents, staff_at, work_centre
 from handlers.checkin import number
@@ -71,10 +72,10 @@ def register(router: Router) -> None:
             record_arrival(ctx.session, child, centre, ctx.user_id, "alert", ctx.now,
                            shared=shares_to_parents(ctx, centre.id))
             acknowledge(ctx.session, alert, ctx.user_id, "arrived", ctx.now)  # when she was already checked in
-            return done(ctx, alert, f"✅ บันทึกแล้ว: {child.short_name} มาถึงศูนย์แล้ว")
+            return done(ctx, alert, f"✅ บันทึกแล้ว: {label(child)} มาถึงศูนย์แล้ว")
         if resolution in ("contacted", "van_checked") and (resolution == "van_checked") == (child is None):
             acknowledge(ctx.session, alert, ctx.user_id, resolution, ctx.now)
-            what = child.short_name if child else f"รถ {alert.van_code}"
+            what = label(child) if child else f"รถ {alert.van_code}"
             return done(ctx, alert, f"✅ บันทึกแล้ว: {what} — {RESOLUTIONS[resolution]}")
         ctx.reply(text(STALE))
 
@@ -87,9 +88,9 @@ def register(router: Router) -> None:
         child = ctx.session.get(Child, alert.child_id) if alert.child_id else None
         if child is None:
             return ctx.reply(text(STALE))
-        ctx.reply(text(f"{child.short_name} ลาแบบไหนคะ (บันทึกเฉพาะวันนี้)", [
-            postback("ลาป่วย", "al.absent", f"{child.short_name} ลาป่วย", id=alert.id, k="sick"),
-            postback("ลากิจ", "al.absent", f"{child.short_name} ลากิจ", id=alert.id, k="personal")]))
+        ctx.reply(text(f"{label(child)} ลาแบบไหนคะ (บันทึกเฉพาะวันนี้)", [
+            postback("ลาป่วย", "al.absent", f"{label(child)} ลาป่วย", id=alert.id, k="sick"),
+            postback("ลากิจ", "al.absent", f"{label(child)} ลากิจ", id=alert.id, k="personal")]))
 
     @router.on(postback="al.absent")
     def recorded_leave(ctx):
@@ -102,7 +103,7 @@ def register(router: Router) -> None:
             return ctx.reply(text(STALE))
         record_absence(ctx.session, child, kind, ctx.today, ctx.today, by=ctx.user_id, now=ctx.now,
                        note="บันทึกจากการแจ้งเตือน")
-        done(ctx, alert, f"✅ บันทึกแล้ว: {child.short_name} {RESOLUTIONS[kind]}วันนี้")
+        done(ctx, alert, f"✅ บันทึกแล้ว: {label(child)} {RESOLUTIONS[kind]}วันนี้")
 
     @router.on(text=r"^(แจ้งเตือนที่ค้าง|แจ้งเตือน)$")
     def asked_open_alerts(ctx):

@@ -7,6 +7,7 @@ from bot.router import Router
 from bot.signed import signed_url
 from domain.attendance import match_names
 from domain.audit import audit
+from domain.names import label
 from handlers.actors import is_recorder, work_centre
 from handlers.checkin import child_button, number, tapped_child
 
@@ -77,7 +78,7 @@ def register(router: Router) -> None:
         if child is None:
             return
         if number(ctx, "v") != child.qr_version:
-            return ctx.reply(text(f"บัตรของ {child.short_name} ถูกออกใหม่ไปแล้วค่ะ"))
+            return ctx.reply(text(f"บัตรของ {label(child)} ถูกออกใหม่ไปแล้วค่ะ"))
         child.qr_version += 1
         audit(ctx.session, ctx.user_id, "card.reissue", child.code, at=ctx.now, version=child.qr_version)
         send_card(ctx, child, f"ออกบัตรใหม่ให้ {child.display_name} แล้วค่ะ บัตรเดิมใช้เช็คชื่อไม่ได้แล้ว")

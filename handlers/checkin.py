@@ -12,7 +12,9 @@ from bot.router import END, Flow, Router
 from domain.absences import KIND_SHORT, late_time, notices_on
 from domain.attendance import (AFTERNOON, REFUSED, attendance_of, check_cards, match_names, not_arrived,
                                record_arrival, record_departure)
+from domain.glossary import ALL_HEALTHY
 from domain.images import BadPhoto, open_photo
+from domain.names import choice_label, label
 from domain.qr_decode import decode_photo
 from domain.thai import hhmm
 from handlers.actors import bound_centre_id, is_recorder, shares_to_parents, staff_rows, work_centre
@@ -35,19 +37,19 @@ def number(ctx, key: str) -> int:
 
 
 def same_name(options: list[Child]) -> str:
-    """'ชื่อนี้มี 2 คน: ภูผา (ภูริ), ขิง (ภูริ)' — the children a typed name could mean."""
-    return f"ชื่อนี้มี {len(options)} คน: " + ", ".join(f"{c.short_name} ({c.first_name})" for c in options)
+    """'ชื่อนี้มี 2 คน: ขิง (ภูริ), ภูผา (ภูริ)' — the children a typed name could mean."""
+    return f"ชื่อนี้มี {len(options)} คน: " + ", ".join(choice_label(c) for c in options)
 
 
 def child_button(child: Child, action: str, display: str, **params) -> dict:
-    """A button for one of several children with the same name: nickname and first name tell them apart."""
-    return postback(f"{child.short_name} {child.first_name}", action, display, c=child.id, **params)
+    """A button for one of several children a typed name could mean: their labels tell them apart."""
+    return postback(choice_label(child), action, display, c=child.id, **params)
 
 
 def paged_names(children: list[Child], page: int, tap: str, turn: str, said: str) -> list[dict]:
     """Quick replies: one page of tappable names (postback `tap`, bubble "<name> <said>"), with paging (`turn`)."""
     start = page * PAGE
-    items = [postback(c.short_name, tap, f"{c.short_name} {said}", c=c.id, p=page)
+    items = [postback(label(c), tap, f"{label(c)} {said}", c=c.id, p=page)
              for c in children[start:start + PAGE]]
     if start > 0:
         items.insert(0, postback("◀ ก่อนหน้า", turn, "ก่อนหน้า", p=page - 1))
@@ -78,17 +80,17 @@ def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
         page = min(max(page, 0), pages - 1)
         shown = waiting[page * PAGE:(page + 1) * PAGE]
         head = f"ยังไม่มา {len(waiting)} คน" + (f" (หน้า {page + 1}/{pages})" if pages > 1 else "")
-        lines += [head] + [f"• {c.short_name if in_group else c.display_name}" for c in shown]
+        lines += [head] + [f"• {label(c) if in_group else c.display_name}" for c in shown]
         lines.append("แตะชื่อเด็กที่มาแล้วเพื่อเช็คชื่อได้เลยค่ะ")
     if in_group:
         lines += [f"แจ้งมาสาย {len(late)} คน"] if late else []
         lines += [f"ลา {len(on_leave)} คน (รายละเอียดดูได้ในแชตส่วนตัวกับบอท)"] if on_leave else []
         return text("\n".join(lines), missing_quick(waiting, page) if waiting else None)
     if late:
-        lines.append("แจ้งมาสาย: " + ", ".join(c.short_name + (f" ({late_time(notices[c.id])})"
+        lines.append("แจ้งมาสาย: " + ", ".join(label(c) + (f" ({late_time(notices[c.id])})"
                                                               if late_time(notices[c.id]) else "") for c in late))
     if on_leave:
-        lines.append("ลา: " + ", ".join(f"{c.short_name} ({KIND_SHORT[notices[c.id].kind]})" for c in on_leave))
+        lines.append("ลา: " + ", ".join(f"{label(c)} ({KIND_SHORT[notices[c.id].kind]})" for c in on_leave))
     return text("\n".join(lines), missing_quick(waiting, page) if waiting else None)
 
 
@@ -97,7 +99,7 @@ def after_checkin_quick(waiting: int) -> list[dict]:
     items = []
     if waiting:
         items.append(postback(f"ยังไม่มา ({waiting})", "ci.missing", "ดูคนที่ยังไม่มา", p=0))
-    items.append(postback("สุขภาพปกติทุกคน", "hc.ok", "สุขภาพปกติทุกคน"))
+    items.append(postback(ALL_HEALTHY, "hc.ok", ALL_HEALTHY))
     items.append(postback("บันทึกอาการ", "hc.start", "บันทึกอาการ"))
     return items
 
@@ -182,8 +184,8 @@ def arrival_line(ctx, child: Child, row: Attendance, created: bool) -> str:
     """'✅ ภูผา มาแล้ว 07:42' or 'ภูผา เช็คชื่อแล้วเมื่อ 07:42'."""
     at = hhmm(row.arrived_at.astimezone(ctx.now.tzinfo))
     if created:
-        return f"✅ {child.short_name} มาแล้ว {at}" + (" (มาสาย)" if row.late else "")
-    return f"{child.short_name} เช็คชื่อแล้วเมื่อ {at}"
+        return f"✅ {label(child)} มาแล้ว {at}" + (" (มาสาย)" if row.late else "")
+    return f"{label(child)} เช็คชื่อแล้วเมื่อ {at}"
 
 
 # --- photos ---------------------------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str 
             done = record_departure(row, ctx.user_id, "photo", ctx.now)
             outcome["out" if done else "out_already"].append(child.id)
         elif leaving:
-            outcome["refused"].append(("not_arrived", child.short_name))
+            outcome["refused"].append(("not_arrived", label(child)))
         else:
             row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "photo", ctx.now, shared)
             outcome["new" if created else "already"].append(child.id)
@@ -299,19 +301,19 @@ def scan_summary(session, now, centre: Centre, scans: list[PhotoScan]) -> dict:
     rows = attendance_of(session, list(kids), now.date())
     local = lambda moment: hhmm(moment.astimezone(now.tzinfo))  # noqa: E731
     in_group = session.scalar(select(LineGroup.id).where(LineGroup.group_id == scans[0].chat_id)) is not None
-    name = (lambda child: child.short_name) if in_group else (lambda child: child.display_name)  # noqa: E731
+    name = label if in_group else (lambda child: child.display_name)  # noqa: E731
     lines = []
     if merged["new"]:
         lines.append(f"✅ เช็คชื่อแล้ว {len(merged['new'])} คน ({hhmm(now)})")
         lines += [f"• {name(kids[i])}" + (" (มาสาย)" if rows[i].late else "") for i in merged["new"]]
     if merged["already"]:
         lines.append("เช็คชื่อไปแล้วก่อนหน้านี้:")
-        lines += [f"• {kids[i].short_name} เช็คชื่อแล้วเมื่อ {local(rows[i].arrived_at)}" for i in merged["already"]]
+        lines += [f"• {label(kids[i])} เช็คชื่อแล้วเมื่อ {local(rows[i].arrived_at)}" for i in merged["already"]]
     if merged["out"]:
         lines.append(f"🏠 กลับบ้านแล้ว {len(merged['out'])} คน ({hhmm(now)})")
         lines += [f"• {name(kids[i])}" for i in merged["out"]]
     if merged["out_already"]:
-        lines += [f"• {kids[i].short_name} กลับบ้านไปแล้วเมื่อ {local(rows[i].left_at)}" for i in merged["out_already"]]
+        lines += [f"• {label(kids[i])} กลับบ้านไปแล้วเมื่อ {local(rows[i].left_at)}" for i in merged["out_already"]]
     if merged["refused"]:
         lines.append(f"⚠️ บัตรที่ไม่รับ {len(merged['refused'])} ใบ:")
         lines += [f"• {REFUSED.get(reason, 'ยังไม่ได้เช็คชื่อเข้า')}: {label}" for reason, label in merged["refused"]]
@@ -367,11 +369,11 @@ def tapped_leaving(ctx):
     centre = ctx.session.get(Centre, child.centre_id)
     row = attendance_of(ctx.session, [child.id], ctx.today).get(child.id)
     if row is None:
-        lead = f"{child.short_name} ยังไม่ได้เช็คชื่อเข้าวันนี้ค่ะ"
+        lead = f"{label(child)} ยังไม่ได้เช็คชื่อเข้าวันนี้ค่ะ"
     elif record_departure(row, ctx.user_id, "button", ctx.now):
-        lead = f"🏠 {child.short_name} กลับบ้านแล้ว {hhmm(ctx.now)}"
+        lead = f"🏠 {label(child)} กลับบ้านแล้ว {hhmm(ctx.now)}"
     else:
-        lead = f"{child.short_name} กลับบ้านไปแล้วเมื่อ {hhmm(row.left_at.astimezone(ctx.now.tzinfo))}"
+        lead = f"{label(child)} กลับบ้านไปแล้วเมื่อ {hhmm(row.left_at.astimezone(ctx.now.tzinfo))}"
     ctx.reply(present_message(ctx, centre, lead))
     return "picking"
 
@@ -383,7 +385,7 @@ def present_message(ctx, centre: Centre, lead: str) -> dict:
     kids = sorted((r.child for r in rows), key=lambda c: (c.nickname, c.first_name))
     if not kids:
         return text(f"{lead}\nไม่มีเด็กที่ยังอยู่ที่ศูนย์แล้วค่ะ", [say("เสร็จ")])
-    quick = [postback(c.short_name, "co.leave", f"{c.short_name} กลับบ้าน", c=c.id) for c in kids[:12]]
+    quick = [postback(label(c), "co.leave", f"{label(c)} กลับบ้าน", c=c.id) for c in kids[:12]]
     body = f"{lead}\nยังอยู่ที่ศูนย์ {len(kids)} คน" + ("" if len(kids) <= 12 else " (แสดง 12 คนแรก)")
     return text(body, quick + [say("เสร็จ")])
 

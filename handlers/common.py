@@ -5,11 +5,13 @@ from bot.messages import say, text
 from bot.router import Router
 from domain.access import is_revoked
 from domain.invites import looks_like_code
-from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official
+from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official, staff_rows
 from handlers.official_menu import QUERIES
 
 CANCEL = r"^(ยกเลิก|cancel)$"
 HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
+GREETING = (r"(?i)^(@?บอท\s*)?(สวัสดี|หวัดดี|ดีจ้า|ดีค่ะ|ดีครับ|hello|hi|ฮัลโหล)"
+            r"\s*(ค่ะ|คะ|ครับ|จ้า|จ้ะ|นะคะ|นะครับ|ตอนเช้า|ยามเช้า|บอท)*\s*[!.~🙏😊]*$")
 
 
 def official_queries() -> list[str]:
@@ -55,6 +57,11 @@ def register(router: Router) -> None:
         """The user asked for help: say what they can do in their role."""
         ctx.reply(text(help_text(ctx), quick_for(ctx)))
 
+    @router.on(text=GREETING, when=lambda ctx: ctx.chat_type == "user" or addressed_to_bot(ctx))
+    def greeted(ctx):
+        """The user said hello: greet back, say who the bot takes them for and what they can do."""
+        ctx.reply(text(greeting(ctx), quick_for(ctx)))
+
     @router.on(text=r"^วิธีลงทะเบียน$")
     def asked_how_to_register(ctx):
         """The user asked how to register."""
@@ -71,6 +78,43 @@ REGISTER_HELP = ("วิธีลงทะเบียนค่ะ\n• คร�
                  "• ผู้ปกครอง: พิมพ์รหัสผู้ปกครองที่ได้จากครูของศูนย์")
 
 
+CAN_DO = {"staff": "เช็คชื่อเด็ก (ถ่ายรูปบัตร QR) ตรวจสุขภาพ บันทึกอาหารกลางวันและกิจกรรม",
+          "driver": "บันทึกเด็กขึ้นรถ ถึงศูนย์ และยืนยันรถว่าง",
+          "official": "ดูภาพรวม การมาเรียน อาหารกลางวัน และการแจ้งเตือนของศูนย์ในความรับผิดชอบ",
+          "guardian": "ดูว่าบุตรหลานมาถึงหรือยัง แจ้งลา ดูอาหารกลางวันและกิจกรรม"}
+
+
+def who_you_are(ctx) -> tuple[str, str]:
+    """(who the bot takes the sender for, what that role can do); ("", "") when not registered."""
+    staff = [s for s in staff_rows(ctx) if s.role in ("teacher", "head")]
+    if staff:
+        return (" และ ".join(f"{ROLE_LABEL[s.role]} {s.centre.name}" for s in staff), CAN_DO["staff"])
+    if driver := driver_row(ctx):
+        return f"{ROLE_LABEL['driver']} {driver.centre.name}", CAN_DO["driver"]
+    if found := official(ctx):
+        return f"{ROLE_LABEL[found.role]} ({found.scope_code})", CAN_DO["official"]
+    if found := guardian(ctx):
+        names = ", ".join(f"น้อง{link.child.nickname or link.child.first_name}" for link in found.child_links)
+        return f"ผู้ปกครองของ{names}" if names else ROLE_LABEL["parent"], CAN_DO["guardian"]
+    if is_registered(ctx):
+        return ROLE_LABEL.get(ctx.user.role, ctx.user.role), ""
+    return "", ""
+
+
+def greeting(ctx) -> str:
+    """Hello back, who the bot takes the sender for and what they can do (how to register, for a newcomer)."""
+    name = f" คุณ{ctx.user.display_name}" if ctx.user and ctx.user.display_name else ""
+    who, can = who_you_are(ctx)
+    if not who:
+        return (f"สวัสดีค่ะ{name} 🙏 นี่คือ Smart Kids ผู้ช่วยของศูนย์พัฒนาเด็กเล็ก\n"
+                f"บอทยังไม่รู้จักคุณ (ยังไม่ได้ลงทะเบียน)\n{REGISTER_HELP}")
+    lines = [f"สวัสดีค่ะ{name} 🙏", f"บอทจำได้ว่าคุณเป็น{who}"]
+    if can:
+        lines.append(f"ทำได้ เช่น {can} — แตะปุ่มด้านล่างได้เลย")
+    lines.append("พิมพ์ \"ช่วยเหลือ\" เพื่อดูวิธีใช้ทั้งหมดค่ะ")
+    return "\n".join(lines)
+
+
 def help_text(ctx) -> str:
     """What the sender can do, in one short message."""
     if not is_registered(ctx):
@@ -80,7 +124,7 @@ def help_text(ctx) -> str:
     if is_staff(ctx):
         lines += ["• เช็คชื่อ: ถ่ายรูปบัตร QR ของเด็ก (หลายใบในรูปเดียวได้) ส่งมา หรือพิมพ์ \"ยังไม่มา\" แล้วแตะชื่อ "
                   "หรือพิมพ์ \"มา ภูผา ข้าวหอม\"",
-                  "• ตรวจสุขภาพ: \"ปกติทุกคน\" หรือ \"ตรวจสุขภาพ\" เพื่อบันทึกอาการ, พิมพ์ \"ภูผา 38.2\" บันทึกไข้",
+                  "• ตรวจสุขภาพ: \"สุขภาพปกติทุกคน\" หรือ \"ตรวจสุขภาพ\" เพื่อบันทึกอาการ, พิมพ์ \"ภูผา 38.2\" บันทึกไข้",
                   "• \"บัตร QR\" ลิงก์พิมพ์บัตร, \"บัตร ภูผา\" บัตรรายคน, \"ออกบัตรใหม่ ภูผา\" เมื่อบัตรหาย",
                   "• พิมพ์ \"อาหารกลางวัน\" แล้วส่งเมนูและรูปถาดอาหาร (หรือพิมพ์ \"เมนู ข้าวสวย, ...\")",
                   "• พิมพ์ \"กิจกรรม\" แล้วส่งรูปกิจกรรม (หลายรูปพร้อมกันได้) พร้อมคำบรรยาย",

@@ -9,6 +9,7 @@ from domain.audit import audit
 from domain.invites import InviteError, create_invite, find_invite, looks_like_code, mark_used
 from handlers.actors import ROLE_LABEL, staff_at, staff_rows
 from handlers.onboarding import refusal
+from handlers.today import ASK_AGAIN, PIN_NOTE
 from models import Centre, Child, Invite, LineGroup
 
 GROUP_CODE_DAYS = 1
@@ -146,4 +147,5 @@ def bind(ctx, row: LineGroup, centre: Centre, invite) -> None:
     mark_used(invite, ctx.user_id, ctx.now)
     row.centre_id, row.bound_by, row.bound_at = centre.id, ctx.user_id, ctx.now
     ctx.session.flush()
-    ctx.reply(text(f"เชื่อมกลุ่มนี้กับ{centre.name}เรียบร้อยค่ะ ✅\nผู้ปกครองจะเห็นการมาถึง อาหาร และกิจกรรมของเด็กในกลุ่มนี้"))
+    ctx.reply(text(f"เชื่อมกลุ่มนี้กับ{centre.name}เรียบร้อยค่ะ ✅\nผู้ปกครองจะเห็นการมาถึง อาหาร และกิจกรรมของเด็กในกลุ่มนี้"),
+              text(PIN_NOTE, [ASK_AGAIN]))

@@ -10,7 +10,9 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.attendance import attendance_of, match_names, record_arrival
 from domain.audit import audit
+from domain.glossary import ALL_HEALTHY
 from domain.health import CHECKLIST, FEVER_AT, LABEL, SEND_HOME_SUGGESTED, describe, parse_temperature
+from domain.names import label
 from domain.thai import hhmm
 from handlers.actors import is_recorder, shares_to_parents, work_centre
 from handlers.checkin import PAGE, child_button, number, tapped_child
@@ -102,9 +104,9 @@ def register(router: Router) -> None:
             return
         row = attendance_of(ctx.session, [child.id], ctx.today).get(child.id)
         if row is None:
-            return ctx.reply(text(f"{child.short_name} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
+            return ctx.reply(text(f"{label(child)} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
         if row.sent_home_at:
-            return ctx.reply(text(f"{child.short_name} ถูกส่งกลับบ้านแล้วเมื่อ "
+            return ctx.reply(text(f"{label(child)} ถูกส่งกลับบ้านแล้วเมื่อ "
                                   f"{hhmm(row.sent_home_at.astimezone(ctx.now.tzinfo))} ค่ะ"))
         row.sent_home_at = ctx.now.astimezone(timezone.utc)
         audit(ctx.session, ctx.user_id, "child.sent_home", child.code, at=ctx.now)
@@ -130,10 +132,10 @@ def save_temperature(ctx, child, centre: Centre, temp: float) -> None:
     row.health_items = items
     row.health = "concern" if items or row.health_note else "ok"
     row.health_by, row.health_at = ctx.user_id, ctx.now.astimezone(timezone.utc)
-    lead = f"✅ เช็คชื่อ {child.short_name} แล้ว {hhmm(ctx.now)}\n" if created else ""
+    lead = f"✅ เช็คชื่อ {label(child)} แล้ว {hhmm(ctx.now)}\n" if created else ""
     verdict = "⚠️ มีไข้" if temp >= FEVER_AT else "ปกติ"
     quick = [postback("ส่งกลับบ้าน", "hc.home", "ส่งกลับบ้าน", c=child.id)] if temp >= FEVER_AT else []
-    ctx.reply(text(f"{lead}บันทึกอุณหภูมิ {child.short_name} {temp:.1f}°C ({verdict}) แล้วค่ะ",
+    ctx.reply(text(f"{lead}บันทึกอุณหภูมิ {label(child)} {temp:.1f}°C ({verdict}) แล้วค่ะ",
                    quick + [postback("บันทึกอาการอื่น", "hc.child", "บันทึกอาการ", c=child.id)]))
 
 
@@ -154,7 +156,7 @@ def tell_guardians(ctx, child, row: Attendance) -> str:
             told.append(f"{link.relation or 'ผู้ปกครอง'} {guardian.name}")
         else:
             to_call.append(f"{link.relation or 'ผู้ปกครอง'} {guardian.name} โทร {guardian.phone or '-'}")
-    lines = [f"บันทึกส่ง {child.short_name} กลับบ้านแล้วค่ะ {hhmm(ctx.now)}"]
+    lines = [f"บันทึกส่ง {label(child)} กลับบ้านแล้วค่ะ {hhmm(ctx.now)}"]
     if told:
         lines.append("แจ้งทาง LINE แล้ว: " + ", ".join(told))
     if to_call:
@@ -174,7 +176,7 @@ health = Flow("health", label="ตรวจสุขภาพ")
 def asked_health(ctx):
     """The teacher opens the health check: all normal, or pick a child with symptoms."""
     if ctx.chat_type == "group":
-        ctx.reply(text(PRIVATE, [postback("สุขภาพปกติทุกคน", "hc.ok", "สุขภาพปกติทุกคน")]))
+        ctx.reply(text(PRIVATE, [postback(ALL_HEALTHY, "hc.ok", ALL_HEALTHY)]))
         return END
     return show_children(ctx, 0)
 
@@ -195,13 +197,13 @@ def show_children(ctx, page: int):
     lines = [f"ตรวจสุขภาพวันนี้: ตรวจแล้ว {len(rows) - pending} จาก {len(rows)} คน",
              "แตะชื่อเด็กที่มีอาการ หรือ \"สุขภาพปกติทุกคน\" สำหรับคนที่เหลือ"]
     concerns = [r for r in rows if r.health == "concern"]
-    lines += [f"⚠️ {r.child.short_name}: {describe(r.health_items or [], r.temperature, r.health_note)}"
+    lines += [f"⚠️ {label(r.child)}: {describe(r.health_items or [], r.temperature, r.health_note)}"
               for r in concerns]
     for r in concerns:
         audit(ctx.session, ctx.user_id, "view.child.health", r.child.code, at=ctx.now, day=ctx.today.isoformat())
     chunk = rows[page * PAGE:(page + 1) * PAGE]
-    quick = [postback("สุขภาพปกติทุกคน", "hc.ok", "สุขภาพปกติทุกคน")] if pending else []
-    quick += [postback(r.child.short_name, "hc.child", f"บันทึกอาการ {r.child.short_name}", c=r.child_id)
+    quick = [postback(ALL_HEALTHY, "hc.ok", ALL_HEALTHY)] if pending else []
+    quick += [postback(label(r.child), "hc.child", f"บันทึกอาการ {label(r.child)}", c=r.child_id)
               for r in chunk]
     if (page + 1) * PAGE < len(rows):
         quick.append(postback("ถัดไป ▶", "hc.page", "ถัดไป", p=page + 1))
@@ -217,10 +219,10 @@ def picked_child(ctx):
         return END
     row = attendance_of(ctx.session, [child.id], ctx.today).get(child.id)
     if row is None:
-        ctx.reply(text(f"{child.short_name} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
+        ctx.reply(text(f"{label(child)} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
         return END
     audit(ctx.session, ctx.user_id, "view.child.health", child.code, at=ctx.now, day=ctx.today.isoformat())
-    ctx.save_draft(child=child.id, name=child.short_name, items=[i["code"] for i in row.health_items or []],
+    ctx.save_draft(child=child.id, name=label(child), items=[i["code"] for i in row.health_items or []],
                    temperature=row.temperature, note=row.health_note or "")
     return show_checklist(ctx)
 

@@ -16,6 +16,7 @@ from domain import dashboards as q
 from domain.alerts import KINDS as ALERT_KINDS, RESOLUTIONS
 from domain.audit import audit
 from domain.consent import has_consent
+from domain.names import label
 from domain.reports import KINDS, report_path
 from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_actor
 from domain.thai import hhmm, thai_date, thai_month
@@ -153,7 +154,7 @@ def alert_list_text(ctx, scope: Scope) -> str:
         return f"วันนี้ไม่มีการแจ้งเตือนที่{scope.unit.name}ค่ะ"
     lines = [f"การแจ้งเตือนวันนี้ · {scope.unit.name}"]
     for alert, child, acker in items:
-        who = f"น้อง{child.short_name}" if child else f"รถ {alert.van_code}"
+        who = f"น้อง{label(child)}" if child else f"รถ {alert.van_code}"
         if child:
             audit(ctx.session, ctx.user_id, "view.child.alert", child.code, at=ctx.now, alert=alert.id)
         level = "ด่วน " if alert.level == "urgent" else ""

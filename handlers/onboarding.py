@@ -7,6 +7,7 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from domain.invites import InviteError, create_invite, find_invite, looks_like_code, mark_used
+from domain.names import choice_label, label
 from handlers.actors import ROLE_LABEL, guardian, is_registered, staff_rows
 from handlers.common import REGISTER_HELP, quick_for
 from handlers.consent import first_questions
@@ -110,7 +111,7 @@ def link_parent(ctx, child_code: str) -> str:
     ctx.reload_actor()
     names = ctx.session.scalars(select(Child.nickname).join(ChildGuardian).where(
         ChildGuardian.guardian_id == person.id).order_by(Child.code)).all()
-    return (f"เชื่อมกับน้อง{child.short_name} เรียบร้อยค่ะ\n"
+    return (f"เชื่อมกับน้อง{label(child)} เรียบร้อยค่ะ\n"
             f"บุตรหลานที่เชื่อมแล้ว: {', '.join(names)}")
 
 
@@ -161,7 +162,7 @@ def answer_parent_code(ctx, name: str):
     if not children:
         ctx.reply(text(f"ไม่พบเด็กชื่อ \"{like}\" ในศูนย์ของคุณค่ะ ลองพิมพ์ชื่อเล่นหรือชื่อจริงอีกครั้ง"))
         return "awaiting_name"
-    buttons = [postback(f"{c.short_name} {c.last_name}"[:20], "parent.code",
+    buttons = [postback(choice_label(c), "parent.code",
                         display=c.display_name[:300], child=c.code) for c in children[:13]]
     ctx.reply(text(f"มีเด็กชื่อ \"{like}\" {len(children)} คนค่ะ เลือกคนที่ต้องการ", buttons))
     return "awaiting_name"

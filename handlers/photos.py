@@ -13,6 +13,7 @@ from bot.storage import discard, store_photo, storage_for
 from domain.audit import audit
 from domain.consent import without_consent
 from domain.images import BadPhoto
+from domain.names import label
 from handlers.actors import work_centre
 from models import Media
 
@@ -109,7 +110,7 @@ def photo_gate(ctx, centre_id: int, photos: list[Media]) -> str | None:
     if not missing:
         ctx.save_draft(cleared=True)
         return None
-    names = ", ".join(c.short_name for c in missing)
+    names = ", ".join(label(c) for c in missing)
     ask = (f"ก่อนส่งรูป {len(photos)} รูปให้ผู้ปกครอง: ในรูปต้องไม่มีเด็กที่ผู้ปกครองยังไม่ยินยอม ({len(missing)} คน)")
     if ctx.chat_type == "user":
         ask += f"\n{names}"

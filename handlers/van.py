@@ -10,6 +10,7 @@ from bot.router import END, Flow, Router
 from bot.storage import store_photo, storage_for
 from domain.attendance import REFUSED, check_cards
 from domain.images import BadPhoto
+from domain.names import label
 from domain.thai import hhmm
 from domain.van import (LEG_LABEL, MORNING, arrive, board, boardings, confirm_empty, trip_for, unchecked,
                         van_children, van_codes)
@@ -74,7 +75,7 @@ def van_list(ctx, trip: VanTrip, page: int = 0, lead: str = "") -> dict:
     lines.append(f"🚐 รถ {trip.van_code} {LEG_LABEL[trip.leg]}: ขึ้นรถแล้ว {len(on_board)} คน "
                  f"(รายชื่อรถ {len(kids)} คน)")
     if on_board:
-        lines.append("บนรถ: " + ", ".join(c.short_name for c in on_board))
+        lines.append("บนรถ: " + ", ".join(label(c) for c in on_board))
     if waiting:
         pages = (len(waiting) + PAGE - 1) // PAGE
         page = min(max(page, 0), pages - 1)
@@ -134,8 +135,8 @@ def register(router: Router) -> None:
         trip = found[1]
         row, created = board(ctx.session, trip, child, ctx.user_id, "button", ctx.now)
         note = other_van_note(child, trip)
-        lead = (f"✅ {child.short_name} ขึ้นรถแล้ว {hhmm(ctx.now)}{note}" if created
-                else f"{child.short_name} ขึ้นรถไปแล้วเมื่อ {local(ctx, row.boarded_at)}")
+        lead = (f"✅ {label(child)} ขึ้นรถแล้ว {hhmm(ctx.now)}{note}" if created
+                else f"{label(child)} ขึ้นรถไปแล้วเมื่อ {local(ctx, row.boarded_at)}")
         ctx.reply(van_list(ctx, trip, number(ctx, "p"), lead))
 
     @router.on(message=ImageMessageContent, when=lambda ctx: driving(ctx) and not is_recorder(ctx))
@@ -219,14 +220,14 @@ def board_by_photo(ctx, staff: Staff, trip: VanTrip) -> dict:
         lines += [f"• {c.display_name}{other_van_note(c, trip)}" for c, _ in new]
     if already:
         lines.append("ขึ้นรถไปแล้วก่อนหน้านี้:")
-        lines += [f"• {c.short_name} เมื่อ {local(ctx, row.boarded_at)}" for c, row in already]
+        lines += [f"• {label(c)} เมื่อ {local(ctx, row.boarded_at)}" for c, row in already]
     if check.refused:
         lines.append(f"⚠️ บัตรที่ไม่รับ {len(check.refused)} ใบ:")
         lines += [f"• {REFUSED.get(reason, reason)}: {label}" for reason, label in check.refused]
     on_board = {b.child_id for b in boardings(ctx.session, trip)}
     waiting = [c for c in van_children(ctx.session, trip.centre_id, trip.van_code, ctx.today) if c.id not in on_board]
     if waiting:
-        lines.append(f"ยังไม่ขึ้นรถ {len(waiting)} คน: " + ", ".join(c.short_name for c in waiting))
+        lines.append(f"ยังไม่ขึ้นรถ {len(waiting)} คน: " + ", ".join(label(c) for c in waiting))
     else:
         lines.append("เด็กในรายชื่อรถขึ้นครบแล้วค่ะ")
     next_step = say("ถึงศูนย์แล้ว") if trip.leg == MORNING else say("รถว่างแล้ว")

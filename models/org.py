@@ -48,7 +48,7 @@ class Centre(Base):
     name: Mapped[str] = mapped_column(String(200))
     lao_id: Mapped[int] = mapped_column(ForeignKey("laos.id"), index=True)
     cutoff: Mapped[time] = mapped_column(Time, default=time(9, 0))
-    rollup_times: Mapped[str] = mapped_column(String(64), default="")  # "HH:MM,HH:MM"; empty = one roll-up at cutoff
+    rollup_times: Mapped[str] = mapped_column(String(64), default="")  # "HH:MM,HH:MM"; empty or "off" = none
     checkout_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     escalate_minutes: Mapped[int] = mapped_column(default=15)  # an unacknowledged alert goes to guardians and the LAO
     van_grace_minutes: Mapped[int] = mapped_column(default=15)  # van arrival → every boarded child checked in
@@ -56,6 +56,7 @@ class Centre(Base):
     remind_lunch: Mapped[time] = mapped_column(Time, default=time(12, 30))
     remind_activity: Mapped[time] = mapped_column(Time, default=time(15, 0))
     digest_at: Mapped[time] = mapped_column(Time, default=time(15, 30))
+    push_digest: Mapped[bool] = mapped_column(Boolean, default=False)  # the head's choice: parents pull by default
     lao: Mapped[Lao] = relationship()
     classrooms: Mapped[list["Classroom"]] = relationship(back_populates="centre")
 

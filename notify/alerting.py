@@ -16,6 +16,7 @@ from bot import outbox
 from bot.messages import bubble, carousel, postback, say, text, txt
 from domain.alerts import KINDS, RESOLUTIONS, log_step
 from domain.dashboards import person_name
+from domain.names import label
 from domain.thai import hhmm, thai_date
 from models import Alert, Centre, Child, ChildGuardian, Guardian, Lao, Official
 
@@ -70,7 +71,7 @@ def alert_bubble(session: Session, alert: Alert, tz) -> dict:
         lines.append(txt(f"✅ {RESOLUTIONS.get(alert.resolution, alert.resolution)} โดย {who} "
                          f"{hhmm(alert.acknowledged_at.astimezone(tz))}"))
     buttons = [] if alert.acknowledged_at else actions(alert)
-    return bubble(headline(alert, child), child.nickname if child and child.nickname else "", lines, buttons)
+    return bubble(headline(alert, child), label(child) if child else "", lines, buttons)
 
 
 def alerts_message(session: Session, centre: Centre, alerts: list[Alert], tz, page: int = 0, lead: str = "") -> dict:

@@ -1,7 +1,8 @@
 """The quota guard: routine pushes give way, in a stated order, before safety alerts could run short.
 
 LINE's monthly quota and this month's consumption are read by the clock (`GET /v2/bot/message/quota` and
-`/quota/consumption`) and kept in a Setting. A safety reserve (10 % of the quota, at least 30 messages) is
+`/quota/consumption`) every 15 minutes and kept in a Setting; what the bot itself pushed since that reading is
+added to it, so the figures are never a reading old. A safety reserve (10 % of the quota, at least 30 messages) is
 never spent on routine messages. As the remainder shrinks, routine pushes stop in this order:
 
 1. reminders to teachers   — stop when less than 3 × the reserve would remain after sending;
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages import text
-from models import Official, Setting
+from models import LineGroup, Official, OutboxMessage, Setting
 
 READING_KEY = "line_quota_reading"
 ORDER = ("reminder", "rollup", "digest")  # what gives way first → last
@@ -44,10 +45,22 @@ def refresh(session: Session, found: dict, now: datetime) -> dict | None:
 
 
 def reading(session: Session, now: datetime) -> dict | None:
-    """This month's last reading (None before the first one of the month)."""
+    """This month's last reading with what the bot pushed since added to `used` (LINE's own figure stays in
+    `read`); None before the first reading of the month."""
     state = session.get(Setting, READING_KEY)
     value = state.value if state else None
-    return value if value and value.get("month") == now.strftime("%Y-%m") else None
+    if not value or value.get("month") != now.strftime("%Y-%m"):
+        return None
+    return {**value, "read": value["used"], "used": value["used"] + pushed_since(session, value["at"])}
+
+
+def pushed_since(session: Session, since: str) -> int:
+    """Messages the bot's pushes cost since an ISO time: one per user, one per member of a group."""
+    rows = session.execute(select(OutboxMessage.to, LineGroup.member_count).outerjoin(
+        LineGroup, LineGroup.group_id == OutboxMessage.to).where(
+        OutboxMessage.kind == "push", OutboxMessage.status == "sent",
+        OutboxMessage.sent_at > datetime.fromisoformat(since)))
+    return sum(members or 1 for _, members in rows)
 
 
 def reserve(limit: int) -> int:

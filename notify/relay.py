@@ -1,5 +1,8 @@
-"""What parents see without burning the quota: work done in the group is already seen (a free reply);
-work done in 1:1 is rolled up into at most one push per group per window (default: the centre's cutoff)."""
+"""What parents see without burning the quota. Work done in the group is already seen (a free reply); any parent
+can pull the day's summary in the group ("วันนี้": a free reply everyone sees). Pushes to the group (billed per
+member) are the head's choice: roll-ups at set times and the daily digest, both off by default, and even then
+only when parents missed the day in the group (lunch or an activity recorded in 1:1, or most arrivals) — never
+for a record or two, such as an arrival settled from a 1:1 alert button."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
@@ -13,6 +16,7 @@ from bot.config import Config
 from bot.messages import text
 from domain.attendance import unshared_arrivals
 from domain.expected import expected_counts
+from domain.names import label
 from domain.thai import WEEKDAYS, hhmm, thai_date
 from models import Activity, Attendance, Centre, Child, LineGroup, Lunch
 
@@ -24,7 +28,7 @@ NO_ROLLUP = "off"  # the head chose no roll-up during the day: parents see the d
 
 
 def windows(centre: Centre) -> list[time]:
-    """The centre's roll-up times: its setting 'HH:MM,HH:MM', none when it is "off", or just the cutoff."""
+    """The centre's roll-up times: its setting 'HH:MM,HH:MM'; none when it is empty (the default) or "off"."""
     if centre.rollup_times == NO_ROLLUP:
         return []
     found = []
@@ -33,7 +37,7 @@ def windows(centre: Centre) -> list[time]:
             found.append(time.fromisoformat(part.strip()))
         except ValueError:
             continue
-    return sorted(set(found)) or [centre.cutoff]
+    return sorted(set(found))
 
 
 def bound_groups(session: Session, centre_id: int | None = None) -> list[LineGroup]:
@@ -52,7 +56,7 @@ def arrivals_message(session: Session, centre: Centre, day: date, rows: list[Att
     for row in rows:
         child = row.child
         late = " (มาสาย)" if row.late else ""
-        lines.append(f"• {child.short_name} {hhmm(row.arrived_at.astimezone(tz))}{late}")
+        lines.append(f"• {label(child)} {hhmm(row.arrived_at.astimezone(tz))}{late}")
     return text("\n".join(lines))
 
 
@@ -74,8 +78,23 @@ def digest(session: Session, cfg: Config, centre: Centre, now: datetime) -> int:
 
 def share_unseen(session: Session, cfg: Config, centre: Centre, now: datetime, key: str, lead) -> int:
     """One push per parent group: `lead(unseen arrivals)` (a message or None), then unseen lunch and activities
-    (≤ MAX_MESSAGES); marks what it covered as shared; returns how many records it covered (0 = nothing sent)."""
+    (≤ MAX_MESSAGES), when parents missed the day in the group; marks what it covered as shared; returns how many
+    records it covered (0 = nothing sent)."""
     groups = bound_groups(session, centre.id)
+    if not groups or not missed_the_day(session, centre, now.date()):
+        return 0
+    messages, covered = unseen_news(session, cfg, centre, now, lead)
+    if not covered:
+        return 0
+    for group in groups:
+        outbox.queue_push(session, group.group_id, messages, key=f"rollup:{group.group_id}:{key}", now=now)
+    mark_shared(covered, now)
+    return len(covered)
+
+
+def unseen_news(session: Session, cfg: Config, centre: Centre, now: datetime, lead) -> tuple[list[dict], list]:
+    """(messages, records): `lead(unseen arrivals)` (a message or None), then the unseen lunch and activities,
+    at most MAX_MESSAGES in all."""
     day = now.date()
     rows = unshared_arrivals(session, centre.id, day)
     first = lead(rows)
@@ -86,13 +105,36 @@ def share_unseen(session: Session, cfg: Config, centre: Centre, now: datetime, k
         if news and len(messages) + len(news) <= MAX_MESSAGES:
             messages += news
             covered += records
-    if not covered or not groups:
-        return 0
-    for group in groups:
-        outbox.queue_push(session, group.group_id, messages, key=f"rollup:{group.group_id}:{key}", now=now)
-    for record in covered:
+    return messages, covered
+
+
+def mark_shared(records: list, now: datetime) -> None:
+    """Parents have now seen these arrivals, lunches and activities."""
+    for record in records:
         record.shared_at = now.astimezone(timezone.utc)
-    return len(covered)
+
+
+def missed_the_day(session: Session, centre: Centre, day: date) -> bool:
+    """Whether the parent group missed the day's work: a lunch or an activity it has not seen, or unseen arrivals
+    of a day worked in 1:1 (most arrivals recorded outside the group). A few arrivals an in-group centre recorded
+    elsewhere (e.g. from a 1:1 alert button) are not worth a push billed to every member: parents can pull."""
+    unseen_work = any(session.scalar(select(func.count()).select_from(model).where(
+        model.centre_id == centre.id, model.day == day, model.shared_at.is_(None))) for model in (Lunch, Activity))
+    today = (Attendance.centre_id == centre.id, Attendance.day == day)
+    arrived = session.scalar(select(func.count()).select_from(Attendance).where(*today))
+    unseen = session.scalar(select(func.count()).select_from(Attendance).where(*today, Attendance.shared_at.is_(None)))
+    in_group = session.scalar(select(func.count()).select_from(Attendance).where(
+        *today, Attendance.shared_at == Attendance.arrived_at))  # recorded in the group: seen as it happened
+    return unseen_work or (unseen > 0 and in_group * 2 < arrived)
+
+
+def today_for_group(session: Session, cfg: Config, centre: Centre, now: datetime) -> list[dict]:
+    """What a parent who asks "วันนี้" in the group is answered (a free reply everyone there sees): the day's
+    counts, then the lunch and activities the group has not seen; they count as seen afterwards."""
+    messages, covered = unseen_news(session, cfg, centre, now,
+                                    lambda rows: digest_summary(session, centre, now.date()))
+    mark_shared(covered, now)
+    return messages
 
 
 def digest_summary(session: Session, centre: Centre, day: date) -> dict:

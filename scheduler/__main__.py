@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot import create_app
+from bot.logs import configure
 from scheduler import jobs
 
 log = logging.getLogger("scheduler")
@@ -30,7 +32,7 @@ def build(rt) -> BlockingScheduler:
     sched = BlockingScheduler(timezone=rt.tz)
     for job, trigger, args in SCHEDULE:
         fire = (lambda job=job: job(rt, rt.now()))  # each job reads the clock when it fires
-        first = {"next_run_time": rt.now()} if job is jobs.check_quota else {}
+        first = {"next_run_time": datetime.now(rt.tz)} if job is jobs.check_quota else {}  # the real clock
         sched.add_job(fire, trigger, id=job.__name__, name=job.__name__, coalesce=True, max_instances=1,
                       **first, **args)
     return sched
@@ -38,8 +40,8 @@ def build(rt) -> BlockingScheduler:
 
 def main() -> None:
     """Start the clock."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s clock %(levelname)s %(message)s")
     rt = create_app().extensions["smartkids"]
+    configure(rt.cfg, "clock")
     sched = build(rt)
     log.info("clock started with jobs: %s", ", ".join(j.id for j in sched.get_jobs()))
     try:

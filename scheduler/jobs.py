@@ -114,13 +114,14 @@ def teacher_reminders(rt, now: datetime) -> int:
 
 
 def daily_digests(rt, now: datetime) -> int:
-    """Every few minutes: after each centre's digest time, one push per parent group with the day, for centres that
-    worked in 1:1 (in-group work was seen already); once per centre and day, dropped by the quota guard."""
+    """Every few minutes: after each centre's digest time, one push per parent group with the day, for centres whose
+    head chose the pushed digest and whose parents missed the day in the group; once per centre and day, dropped by
+    the quota guard."""
     covered = 0
     for centre_id in group_centre_ids(rt, now):
         with transaction(rt.sessions) as session:
             centre = session.get(Centre, centre_id)
-            if not centre.digest_at <= now.time() < relay.DIGEST_UNTIL:
+            if not centre.push_digest or not centre.digest_at <= now.time() < relay.DIGEST_UNTIL:
                 continue
             if quota.allows(session, "digest", group_cost(session, centre.id), now) and \
                     claim(session, "digest", f"{centre.code}:{now.date()}", now):

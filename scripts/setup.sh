@@ -3,12 +3,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-ldconfig -p 2>/dev/null | grep -q libzbar.so.0 || need+=(libzbar0)
+# read the whole list first: piping ldconfig into a grep that quits early fails under pipefail (SIGPIPE)
+libs=$(ldconfig -p 2>/dev/null || true)
+[[ $libs == *libzbar.so.0* ]] || need+=(libzbar0)
 command -v python3 >/dev/null || need+=(python3 python3-venv)
 python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 for extra in "$@"; do
   case "$extra" in
-    chromium) command -v chromium >/dev/null || need+=(chromium chromium-driver) ;;
+    chromium)
+      command -v chromium >/dev/null || need+=(chromium chromium-driver)
+      [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji) ;;
   esac
 done
 if [ ${#need[@]} -gt 0 ]; then

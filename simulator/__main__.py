@@ -52,6 +52,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--personas", help="JSON file: {users: [{id, name, role_hint}], groups: [...]}")
     parser.add_argument("--monthly-limit", type=_limit, default=300, help="messages per month, or 'none'")
     parser.add_argument("--reply-token-ttl", type=float, default=60.0)
+    parser.add_argument("--quiet", action="store_true", help="no line per request, no start-up notes")
     parser.add_argument("--strict-https", action="store_true",
                         help="refuse http image URLs even on 127.0.0.1/localhost (as real LINE does)")
     args = parser.parse_args(argv)
@@ -71,13 +72,19 @@ def main(argv=None) -> None:
             load_personas(platform, json.load(f))
     else:
         load_personas(platform, BUILT_IN_PERSONAS)
-    handle = serve(platform, args.host, args.port, quiet=False)
+    handle = serve(platform, args.host, args.port, quiet=args.quiet)
     print(f"LINE simulator on {handle.url}  (page: {handle.url}/)", flush=True)
+    if args.quiet:
+        return _serve_until_interrupted(handle)
     print(f"bot: LINE_API_BASE_URL={handle.url}  webhook -> {args.webhook_url}", flush=True)
     print("schema checks: " + ("official spec" if platform.spec else "documented limits only (no spec found)"),
           flush=True)
     if platform.local_http_media:
         print("image URLs on http://127.0.0.1 or localhost are accepted (real LINE needs https)", flush=True)
+    _serve_until_interrupted(handle)
+
+
+def _serve_until_interrupted(handle) -> None:
     try:
         while True:
             time.sleep(3600)

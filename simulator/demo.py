@@ -3,6 +3,7 @@ processes, and the LINE simulator page — with demo people already registered t
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -10,10 +11,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 
+from domain.calendar import is_weekday_open
+from domain.thai import WEEKDAYS, thai_date
 from simulator.demo_roster import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +27,36 @@ SIM_PORT, WEB_PORT = 8000, 5000
 SIM = f"http://127.0.0.1:{SIM_PORT}"
 TEACHER, HEAD, PARENT, LAO, NEWCOMER, DRIVER = (f"U{n:032x}" for n in range(1, 7))
 GROUP = f"C{1:032x}"
+BANGKOK = ZoneInfo("Asia/Bangkok")
+MORNING_FROM, MORNING_UNTIL = "06:30", "08:30"  # a real clock in this window shows a school morning as it is
+DEMO_MORNING = "07:30"  # otherwise the demo plays the next school morning from here, before the 09:00 cutoff
+
+
+def demo_start(now: datetime) -> datetime:
+    """The moment the demo's clock starts from: `now` on a school morning before the cutoff, else the next school
+    day's 07:30 (a demo started at 14:00 or on a Saturday would open with every child "not arrived" and late)."""
+    day, clock = now.date(), now.strftime("%H:%M")
+    if is_weekday_open(day) and MORNING_FROM <= clock < MORNING_UNTIL:
+        return now
+    if not (is_weekday_open(day) and clock < MORNING_FROM):
+        day = next_school_day(day)
+    return datetime.combine(day, datetime.strptime(DEMO_MORNING, "%H:%M").time(), now.tzinfo)
+
+
+def next_school_day(day: date) -> date:
+    """The first weekday after `day` that is not a Thai public holiday."""
+    day += timedelta(days=1)
+    while not is_weekday_open(day):
+        day += timedelta(days=1)
+    return day
+
+
+def clock_line(start: datetime, offset: float) -> str:
+    """What the banner says of the demo's clock."""
+    when = f"วัน{WEEKDAYS[start.weekday()]}ที่ {thai_date(start.date())} {start:%H:%M} น."
+    if not offset:
+        return f"เวลาในเดโม: เวลาจริง ({when})"
+    return f"เวลาในเดโม: เริ่มที่ {when} แล้วเดินตามจริง (เช้าวันเรียน ก่อนตัดยอด 09:00; เปลี่ยนได้ด้วย --at หรือ --real-time)"
 
 
 def personas(centre_name: str) -> dict:
@@ -46,8 +81,8 @@ def flask(*args: str, env: dict) -> str:
     return out.stdout
 
 
-def wait_http(url: str, seconds: float = 30) -> None:
-    """Wait until a server answers."""
+def wait_http(url: str, seconds: float = 180) -> None:
+    """Wait until a server answers (a loaded 2-core machine may take a minute to boot them all)."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -63,7 +98,7 @@ def act(**body) -> None:
     requests.post(f"{SIM}/sim/api/act", json=body, timeout=10).raise_for_status()
 
 
-def last_bot_text(chat_id: str, after: int, seconds: float = 20) -> tuple[str, int]:
+def last_bot_text(chat_id: str, after: int, seconds: float = 120) -> tuple[str, int]:
     """Wait for the bot's next message in a chat; returns its text and the log position."""
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -120,39 +155,72 @@ def card_photos(env: dict, centre: str = "K0001", per_photo: int = 8) -> Path:
     return folder
 
 
-def main() -> None:
+def commands() -> list[list[str]]:
+    """The demo's processes: the simulator (quiet), gunicorn on 127.0.0.1 only (no control socket under the home
+    directory, warnings only), the worker and the clock."""
+    bin_dir = Path(sys.executable).parent
+    return [[sys.executable, "-m", "simulator", "--port", str(SIM_PORT), "--personas", str(DATA / "personas.json"),
+             "--webhook-url", f"http://127.0.0.1:{WEB_PORT}/callback", "--quiet"],
+            [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{WEB_PORT}",
+             "--no-control-socket", "--access-logfile", "/dev/null", "--log-level", "warning", "bot:create_app()"],
+            [sys.executable, "-m", "bot.worker"],
+            [sys.executable, "-m", "scheduler"]]
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """The demo's command line: which moment its clock starts from."""
+    parser = argparse.ArgumentParser(prog="./scripts/demo.sh", description="Smart Kids with the LINE simulator")
+    parser.add_argument("--at", help='start the clock at this Bangkok time, e.g. "2026-12-02 08:55"')
+    parser.add_argument("--real-time", action="store_true", help="use the real clock, whatever the hour")
+    return parser.parse_args(argv)
+
+
+def post_notes(title: str, lines: list[str], offset: float) -> None:
+    """Show the demo's facts on the simulator page (they stay there, however much the terminal scrolls)."""
+    requests.post(f"{SIM}/sim/api/notes", json={"title": title, "lines": lines, "clockOffset": offset},
+                  timeout=5).raise_for_status()
+
+
+def main(argv=None) -> None:
     """Set up the demo database, start every process, register the demo people, wait for Ctrl-C."""
+    args = parse_args(argv)
+    now = datetime.now(BANGKOK)
+    start = (now if args.real_time else
+             datetime.fromisoformat(args.at).replace(tzinfo=BANGKOK) if args.at else demo_start(now))
+    offset = round((start - now).total_seconds())
     DATA.mkdir(exist_ok=True)
     db = DATA / "demo.db"
     for stale in DATA.glob("demo.db*"):
         stale.unlink()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "LINE_CHANNEL_SECRET": "demo-channel-secret",
            "LINE_CHANNEL_ACCESS_TOKEN": "demo-access-token", "LINE_API_BASE_URL": SIM,
-           "PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}", "PORT": str(WEB_PORT), "WEB_CONCURRENCY": "1"}
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}", "PORT": str(WEB_PORT), "WEB_CONCURRENCY": "1",
+           "CLOCK_OFFSET_SECONDS": str(offset), "LOG_LEVEL": "WARNING"}
     roster = generate(DATA / "roster.csv")
     flask("db", "upgrade", env=env)
     print(flask("roster", "import", str(roster), env=env).strip().splitlines()[-1])
     with open(roster, encoding="utf-8") as f:
         centre_name = f.readlines()[1].split(",")[7]
     (DATA / "personas.json").write_text(json.dumps(personas(centre_name), ensure_ascii=False), encoding="utf-8")
-    bin_dir = Path(sys.executable).parent
-    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in (
-        [sys.executable, "-m", "simulator", "--port", str(SIM_PORT), "--personas", str(DATA / "personas.json"),
-         "--webhook-url", f"http://127.0.0.1:{WEB_PORT}/callback"],
-        [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "bot:create_app()"],
-        [sys.executable, "-m", "bot.worker"],
-        [sys.executable, "-m", "scheduler"])]
+    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in commands()]
     try:
         wait_http(f"{SIM}/")
         wait_http(f"http://127.0.0.1:{WEB_PORT}/healthz")
         print(flask("richmenu", "sync", env=env).strip().splitlines()[0])  # before onboarding: people get menus
         spare = onboard(env)
         photos = card_photos(env)
-        print(f"\n  Smart Kids demo is running.\n  Open the LINE simulator: {SIM}/\n"
-              f"  Registered: a teacher, a head, a parent, an LAO official, a van driver and the parent group.\n"
-              f"  'ผู้ใช้ใหม่' is not registered: follow, then type the invite code {spare}\n"
+        post_notes("เดโม Smart Kids", [
+            clock_line(start, offset),
+            f"ผู้ใช้ใหม่ยังไม่ลงทะเบียน: กดเพิ่มเพื่อน แล้วพิมพ์ \"สวัสดี\" หรือรหัสเชิญ {spare}",
+            f"เช็คชื่อ: เป็นครูสมศรี ส่งรูปจาก {photos}/ (บัตรพิมพ์ได้: {DATA}/cards-K0001.pdf)",
+            "ผู้ปกครองในกลุ่มพิมพ์ \"วันนี้\" เพื่อดูสรุปของวัน (ตอบกลับฟรี)"], offset)
+        print(f"\n  Smart Kids demo is running.\n  Open the LINE simulator: {SIM}/  (these facts are shown there too)\n"
+              f"  Clock: {start:%a %Y-%m-%d %H:%M} Bangkok" + (" (a school morning before the 09:00 cutoff; "
+                                                              "--real-time or --at to change)" if offset else "")
+              + "\n  Registered: a teacher, a head, a parent, an LAO official, a van driver and the parent group.\n"
+              f"  'ผู้ใช้ใหม่' is not registered: follow, then say สวัสดี or type the invite code {spare}\n"
               f"  Check-in: as the teacher, send a photo from {photos}/ (printable cards: {DATA}/cards-K0001.pdf)\n"
-              f"  Stop with Ctrl-C.\n", flush=True)
+              f"  Logs: warnings only. Stop with Ctrl-C.\n", flush=True)
         stop = {signal.SIGINT, signal.SIGTERM}
         signal.pthread_sigmask(signal.SIG_BLOCK, stop)  # after starting the children, so they keep default handlers
         signal.sigwait(stop)
@@ -162,7 +230,10 @@ def main() -> None:
         for p in procs:
             p.terminate()
         for p in procs:
-            p.wait(timeout=10)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
 
 
 if __name__ == "__main__":

@@ -44,8 +44,18 @@ def state():
         billing = {"perChat": dict(platform.billable), "total": platform.total_billable(),
                    "quota": platform.quota()}
         delivery = platform.deliveries[-1] if platform.deliveries else None
+        notes = dict(platform.notes)
     return jsonify({"users": users, "groups": groups, "entries": platform.entries(after), "loading": loading,
-                    "billing": billing, "lastDelivery": delivery})
+                    "billing": billing, "lastDelivery": delivery, "notes": notes})
+
+
+@bp.post("/sim/api/notes")
+def set_notes():
+    """What the page shows above the people ({"title", "lines": [...], "clockOffset": seconds}): the demo's facts."""
+    platform = _platform()
+    with platform.lock:
+        platform.notes = request.get_json(force=True) or {}
+    return jsonify(platform.notes)
 
 
 @bp.post("/sim/api/act")

@@ -39,6 +39,7 @@ class LinePlatform(BotApi):
         self.deliveries: list[dict] = []
         self.down: int | str | None = None
         self.loading: dict[str, float] = {}
+        self.notes: dict = {}  # what the page shows above the people: the demo's facts (invite code, clock, files)
         self._entries: list[dict] = []
         self._tokens: dict[str, dict] = {}
         self._contents: dict[str, tuple[bytes, str, float]] = {}

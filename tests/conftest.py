@@ -2,13 +2,14 @@
 
 Every test that takes `app` (or `chat`) runs twice: on SQLite and on PostgreSQL. PostgreSQL comes from
 TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test); without it the PostgreSQL half
-skips locally but fails under CI=true, where it must run. Under pytest-xdist each worker uses its own database
-beside it (test_gw0, test_gw1, …).
+skips locally but fails under CI=true, where it must run. Each test process creates its own database beside it,
+named for the run (test_<run id>_gw0, …), and drops it at the end: two checkouts can test on one machine.
 """
 from __future__ import annotations
 
 import os
 import time
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -54,19 +55,36 @@ def _pg_available() -> bool:
         return False
 
 
+RUN_ID = uuid.uuid4().hex[:8]
+
+
 def _own_database(url: str) -> str:
-    """Under pytest-xdist each worker gets its own database next to the given one (created on first use)."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
+    """This test process's own database next to the given one, named for the run and the xdist worker."""
     base, name = url.rsplit("/", 1)
-    own = f"{name}_{worker}"
+    own = f"{name}_{RUN_ID}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.execute(sql("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}).scalar():
-            conn.execute(sql(f'CREATE DATABASE "{own}"'))
+        conn.execute(sql(f'CREATE DATABASE "{own}"'))
     admin.dispose()
     return f"{base}/{own}"
+
+
+def _drop_database(url: str, own: str) -> None:
+    """Drop a run's database (its connections are closed first)."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sql(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def wait_until(condition, what: str, seconds: float = 120.0):
+    """Wait for a condition that other threads or processes make true: a generous bound that only catches a
+    hang (a loaded machine may be slow), never a speed budget."""
+    deadline = time.monotonic() + seconds
+    while not (found := condition()):
+        assert time.monotonic() < deadline, f"{what}: not reached in {seconds:.0f} s"
+        time.sleep(0.05)
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -75,13 +93,13 @@ def pg_url():
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI but {PG_URL} is not reachable")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL} (set TEST_DATABASE_URL)")
-    url = _own_database(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    given = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = _own_database(given)
     engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     models.Base.metadata.create_all(engine)
     engine.dispose()
-    return url
+    yield url
+    _drop_database(given, url.rsplit("/", 1)[1])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

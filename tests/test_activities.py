@@ -121,6 +121,7 @@ def test_lunch_and_activities_done_in_1to1_reach_the_group_in_one_rollup(chat, p
     from tests.conftest import at_local
 
     at_local(clock, "08:00")
+    chat.text("Uhead", "เวลาส่งสรุป 09:00")  # the head chose a roll-up (none by default)
     chat.text("Uteacher", "เมนู ข้าวสวย, แกงเขียวหวานไก่")
     send_photos(chat, "Uteacher", [phone_photo()])
     for caption in ("ร้องเพลง", "ปั้นดิน"):

@@ -242,3 +242,38 @@ def test_a_transparent_png_of_a_code_is_read_on_white(morning, chat, people, rt,
     png.save(buf, "PNG")
     assert "ใบเตย" in texts(chat.photo("Uteacher", buf.getvalue()))
     assert set(arrivals(session)) == {"C000004"}
+
+
+@pytest.fixture
+def namesakes(org, session):
+    """Three children called ขวัญ at K0001, two of them กานดา (one with a long surname initial alike)."""
+    from datetime import date
+
+    centre = org["centres"]["K0001"]
+    rows = [("C000011", "กานดา", "ศรีสุข"), ("C000012", "กมลชนก", "ใจงาม"), ("C000013", "กานดา", "แสงทอง")]
+    for code, first, last in rows:
+        session.add(Child(code=code, centre_id=centre.id, title="ด.ญ.", first_name=first, last_name=last,
+                          nickname="ขวัญ", sex="F", birth_date=date(2022, 3, 1)))
+    session.commit()
+
+
+def test_teacher_tells_namesakes_apart_on_the_missing_list_and_by_typing(morning, chat, people, namesakes, session):
+    labels = quick_labels(chat.text("Uteacher", "ยังไม่มา")[-1])
+    assert {"ขวัญ (กมลชนก)", "ขวัญ (กานดา ศ.)", "ขวัญ (กานดา ส.)"} <= set(labels)
+    assert len(set(labels)) == len(labels) and all(len(label) <= 20 for label in labels)
+    body = texts(chat.text("Uteacher", "มา ขวัญ (กานดา ศ.) ขวัญ กมลชนก"))
+    assert "✅ ขวัญ (กานดา ศ.) มาแล้ว" in body and "✅ ขวัญ (กมลชนก) มาแล้ว" in body
+    assert set(arrivals(session)) == {"C000011", "C000012"}
+    body = texts(chat.text("Uteacher", "มา ขวัญ กานดา"))  # still two กานดา: she is asked, and shown who is in
+    assert "มี 2 คน: ขวัญ (กานดา ศ.), ขวัญ (กานดา ส.)" in body, body
+    assert len(arrivals(session)) == 2
+
+
+def test_unique_labels_fall_back_to_initials_within_lines_limit():
+    from domain.names import unique_labels
+
+    long_first = "ปรมาภิไธยศักดิ์สิทธิ์"
+    kids = [Child(id=1, code="C1", first_name=long_first, last_name="ทองดี", nickname="ต้นข้าว"),
+            Child(id=2, code="C2", first_name="เอกชัย", last_name="ใจดี", nickname="ต้นข้าว"),
+            Child(id=3, code="C3", first_name="มานี", last_name="มีนา", nickname="")]
+    assert unique_labels(kids) == {1: "ต้นข้าว (ป. ท.)", 2: "ต้นข้าว (เอกชัย)", 3: "มานี"}

@@ -1,5 +1,4 @@
 """The outbox: LINE down then back, timeouts, expired reply tokens, the monthly limit, handler crashes."""
-import time
 
 from sqlalchemy import select
 
@@ -7,14 +6,11 @@ from bot import outbox
 from bot.db import transaction
 from bot.worker import run_once
 from models import InboxEvent, OutboxMessage
-from tests.conftest import texts
+from tests.conftest import texts, wait_until
 
 
-def _wait_for(condition, seconds=5.0):
-    deadline = time.time() + seconds
-    while not condition():
-        assert time.time() < deadline, "condition not reached"
-        time.sleep(0.05)
+def _wait_for(condition):
+    wait_until(condition, "the delivery condition")
 
 
 def _rows(session):

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from models import ChildGuardian, Guardian, LineUser, Official, Staff
-from tests.conftest import make_invite, quick_labels, texts
+from tests.conftest import link_parent, make_invite, quick_labels, texts
 
 
 def test_newcomer_who_follows_is_told_how_to_register(chat, line, org):
@@ -74,7 +74,7 @@ def test_teacher_gets_a_parent_code_and_the_parent_links_two_siblings(chat, line
 def test_teacher_picks_among_children_with_the_same_first_name(chat, people):
     replies = chat.text("Uteacher", "รหัสผู้ปกครอง ภูริ")
     assert "2 คน" in texts(replies)
-    replies = chat.tap(replies[-1], "ขิง นาคสวัสดิ์", "Uteacher")
+    replies = chat.tap(replies[-1], "ขิง (ภูริ)", "Uteacher")
     assert "รหัสผู้ปกครองของน้องขิง" in texts(replies)
 
 
@@ -93,3 +93,27 @@ def test_help_says_what_each_role_can_do(chat, people):
     assert "ตั้งค่าศูนย์" in texts(chat.text("Uhead", "ช่วยเหลือ"))
     official = chat.text("Ulao", "ช่วยเหลือ")
     assert "ภาพรวมวันนี้" in texts(official) and "รายงาน" in quick_labels(official[-1])
+
+
+def test_newcomer_who_says_hello_is_greeted_and_told_how_to_register(chat, people):
+    replies = chat.text("Unew", "สวัสดีค่ะ")
+    assert texts(replies).startswith("สวัสดีค่ะ") and "ยังไม่ได้ลงทะเบียน" in texts(replies)
+    assert "รหัสเชิญ" in texts(replies) and "ไม่เข้าใจ" not in texts(replies)
+    assert "วิธีลงทะเบียน" in quick_labels(replies[-1])
+
+
+def test_teacher_who_says_hello_hears_who_the_bot_takes_her_for(chat, people):
+    replies = chat.text("Uteacher", "สวัสดีครับ")
+    assert "ครู ศูนย์พัฒนาเด็กเล็กบ้านชาญชัย" in texts(replies) and "เช็คชื่อ" in texts(replies)
+    assert "เช็คชื่อ" in quick_labels(replies[-1]) and "ช่วยเหลือ" in quick_labels(replies[-1])
+
+
+def test_parent_who_says_hello_is_named_as_the_childs_guardian(chat, people):
+    link_parent(chat, "Uparent", "ภูผา")
+    assert "ผู้ปกครองของน้องภูผา" in texts(chat.text("Uparent", "hello"))
+
+
+def test_parents_greeting_each_other_in_the_group_are_left_alone(chat, bound_group):
+    assert chat.text("Uparent", "สวัสดีค่ะทุกคน", group=bound_group) == []
+    assert chat.text("Uparent", "สวัสดีค่ะ", group=bound_group) == []
+    assert "บอทจำได้ว่าคุณเป็นครู" in texts(chat.text("Uteacher", "บอท สวัสดีค่ะ", group=bound_group))

@@ -27,12 +27,13 @@ def run_rollups(rt):
     return covered
 
 
-def test_arrivals_recorded_in_1to1_go_to_the_group_once_at_the_cutoff(morning, chat, people, bound_group, rt, org,
-                                                                      clock, line):
+def test_arrivals_recorded_in_1to1_are_pushed_to_the_group_only_at_times_the_head_chose(morning, chat, people,
+                                                                                        bound_group, rt, org, clock,
+                                                                                        line):
     chat.photo("Uteacher", cards(rt, org, "C000001", "C000002"))
-    at_local(clock, "08:59")
-    assert run_rollups(rt) == 0
     at_local(clock, "09:00")
+    assert run_rollups(rt) == 0  # by default nothing is pushed: parents pull the day with "วันนี้"
+    chat.text("Uhead", "เวลาส่งสรุป 09:00")
     before = line.billable.get(bound_group, 0)
     assert run_rollups(rt) == 2
     assert run_rollups(rt) == 0  # a second clock, or a restart, sends nothing twice
@@ -42,7 +43,7 @@ def test_arrivals_recorded_in_1to1_go_to_the_group_once_at_the_cutoff(morning, c
     at_local(clock, "09:25")
     chat.photo("Uteacher", cards(rt, org, "C000003"))
     at_local(clock, "12:00")
-    assert run_rollups(rt) == 0  # only one window by default: the late arrival waits for the daily digest
+    assert run_rollups(rt) == 0  # one window: the late arrival waits for the digest, or for a parent to ask
 
 
 def test_work_in_the_group_is_not_pushed_again(morning, chat, people, bound_group, rt, org, clock, line):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import select
@@ -271,6 +271,8 @@ def test_reminders_go_to_teachers_who_have_not_recorded(monday, chat, people, rt
 
 def test_daily_digest_goes_once_to_a_group_of_a_centre_working_in_1to1(monday, chat, people, bound_group, rt, org,
                                                                        clock, line):
+    chat.text("Uhead", "เวลาส่งสรุป 09:00")
+    chat.text("Uhead", "เวลาสรุปประจำวัน 15:30")  # the head chose both pushes
     checkin(chat, rt, org, "C000001", "C000002")
     at_local(clock, "09:00")
     assert jobs.parent_rollups(rt, rt.now()) == 2
@@ -308,6 +310,8 @@ def use_quota(line, rt, used: int, limit: int = 300) -> None:
 
 def test_quota_guard_drops_routine_pushes_in_order_and_keeps_safety(monday, chat, people, bound_group, rt, org,
                                                                    clock, line, session):
+    chat.text("Uhead", "เวลาส่งสรุป 09:00")
+    chat.text("Uhead", "เวลาสรุปประจำวัน 15:30")
     checkin(chat, rt, org, "C000001")
     use_quota(line, rt, used=300 - 85)  # reserve 30: a reminder would leave 84 < 90 → stop; a roll-up leaves 62 → go
     at_local(clock, "09:00")
@@ -401,8 +405,8 @@ def test_the_clock_process_schedules_every_job_once(rt):
 
 def test_a_head_can_leave_parents_one_push_a_day_the_digest(monday, chat, people, bound_group, rt, org, clock,
                                                              line):
-    replies = texts(chat.text("Uhead", "เวลาส่งสรุป ปิด"))
-    assert "ไม่ส่ง (ผู้ปกครองเห็นในสรุปประจำวัน)" in replies
+    chat.text("Uhead", "เวลาส่งสรุป ปิด")
+    assert "สรุปประจำวันเข้ากลุ่มผู้ปกครอง: ส่ง 15:30" in texts(chat.text("Uhead", "เวลาสรุปประจำวัน 15:30"))
     checkin(chat, rt, org, "C000001", "C000002")
     at_local(clock, "09:00")
     assert jobs.parent_rollups(rt, rt.now()) == 0
@@ -427,3 +431,52 @@ def test_teacher_reads_every_missing_child_in_the_first_alert(monday, chat, peop
     for child in session.scalars(select(Child).where(Child.centre_id == centre.id, Child.active)):
         assert child.display_name in first["text"]
     assert "ทั้งหมด 16 รายการ" in first["text"]
+
+
+def test_officials_card_counts_what_the_bot_pushed_since_the_last_quota_read(monday, chat, people, rt, line, clock):
+    use_quota(line, rt, used=0)
+    at_local(clock, "09:00")
+    assert run_clock(rt) == 4  # one carousel to the teacher and one to the head
+    assert line.total_billable() == 2
+    shown = str(chat.text("Ulao", "การแจ้งเตือนวันนี้"))
+    assert "2/300" in shown, "the card counts the two pushes LINE has not reported yet"
+
+
+def test_parent_who_asks_today_in_the_group_gets_the_day_as_a_free_reply(monday, chat, people, bound_group, rt, org,
+                                                                         line):
+    assert "ปักหมุด" in texts(line.bot_messages(bound_group))  # the bind message tells parents how to ask
+    checkin(chat, rt, org, "C000001", "C000002")  # in 1:1: the group has not seen it
+    before = line.total_billable()
+    replies = chat.text("Uparent", "วันนี้", group=bound_group)
+    assert "มาเรียน 2 จาก 4 คน" in texts(replies) and "ภูผา" not in texts(replies)  # counts only
+    assert "วันนี้" in [i["action"]["label"] for i in replies[-1]["quickReply"]["items"]]
+    assert line.total_billable() == before, "a reply is free"
+
+
+def test_one_arrival_settled_from_a_1to1_alert_button_is_not_pushed_to_an_in_group_centre(monday, chat, people,
+                                                                                          bound_group, rt, org, clock,
+                                                                                          line):
+    chat.text("Uhead", "เวลาสรุปประจำวัน 15:30")  # even with the pushed digest chosen
+    payloads = [qr_payload(org["children"][c].code, 1, rt.cfg.secret) for c in ("C000001", "C000002", "C000003")]
+    chat.photo("Uteacher", card_photo(payloads), group=bound_group)
+    at_local(clock, "09:00")
+    run_clock(rt)  # ใบเตย has not come: an alert in 1:1
+    at_local(clock, "09:10")
+    assert "มาถึงศูนย์แล้ว" in texts(press(chat, alert_pushes(line, "Uteacher")[-1], "มาแล้ว", "Uteacher"))
+    before = line.billable.get(bound_group, 0)
+    at_local(clock, "15:30")
+    assert jobs.parent_rollups(rt, rt.now()) + jobs.daily_digests(rt, rt.now()) == 0
+    jobs.sweep_outbox(rt, rt.now())
+    assert line.billable.get(bound_group, 0) == before
+    assert "มาเรียน 4 จาก 4 คน" in texts(chat.text("Uparent", "วันนี้", group=bound_group))
+
+
+def test_head_chooses_the_pushed_digest_and_sees_what_it_costs(chat, people, bound_group, rt, org, session):
+    shown = chat.text("Uhead", "ตั้งค่าศูนย์")
+    assert "สรุปประจำวันเข้ากลุ่มผู้ปกครอง: ไม่ส่ง" in texts(shown) and "ครั้งละ 23 ข้อความ" in texts(shown)
+    replies = press(chat, shown[-1], "ส่งสรุปเข้ากลุ่ม", "Uhead")
+    assert "สรุปประจำวันเข้ากลุ่มผู้ปกครอง: ส่ง 15:30" in texts(replies)
+    assert session.scalar(select(Centre.push_digest).where(Centre.code == "K0001")) is True
+    press(chat, replies[-1], "หยุดส่งสรุปเข้ากลุ่ม", "Uhead")
+    session.expire_all()
+    assert session.scalar(select(Centre.push_digest).where(Centre.code == "K0001")) is False

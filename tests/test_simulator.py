@@ -350,3 +350,11 @@ def test_command_line_starts_with_the_built_in_personas():
     assert len(line.users) == 5 and [u["following"] for u in line.users.values()].count(False) == 1
     group_id = BUILT_IN_PERSONAS["groups"][0]["id"]
     assert line.member_count(group_id) == 23
+
+
+def test_demo_facts_stay_on_the_page_however_far_the_terminal_scrolls(line_api):
+    page = line_api.base + "/sim/api"
+    facts = {"title": "เดโม Smart Kids", "lines": ["รหัสเชิญ ABCD-EFGH"], "clockOffset": 3600}
+    assert requests.post(page + "/notes", json=facts, timeout=5).status_code == 200
+    assert requests.get(page + "/state", params={"after": 0}, timeout=5).json()["notes"] == facts
+    assert 'data-testid="notes"' in requests.get(line_api.base + "/", timeout=5).text

@@ -5,16 +5,13 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import SECRET, TOKEN, texts
+from tests.conftest import SECRET, TOKEN, texts, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _wait_bot_messages(line, chat_id, count, seconds=20.0):
-    deadline = time.time() + seconds
-    while len(line.bot_messages(chat_id)) < count:
-        assert time.time() < deadline, f"only {len(line.bot_messages(chat_id))} of {count} answers"
-        time.sleep(0.05)
+def _wait_bot_messages(line, chat_id, count):
+    wait_until(lambda: len(line.bot_messages(chat_id)) >= count, f"{count} answers in {chat_id}")
     return line.bot_messages(chat_id)
 
 

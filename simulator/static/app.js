@@ -51,7 +51,7 @@ async function poll() {
   polling = true;
   try {
     const st = await api(`/sim/api/state?after=${S.seq}`);
-    Object.assign(S, { users: st.users, groups: st.groups, billing: st.billing, loading: st.loading });
+    Object.assign(S, { users: st.users, groups: st.groups, billing: st.billing, loading: st.loading, notes: st.notes });
     S.entries.push(...st.entries);
     if (st.entries.length) S.seq = st.entries[st.entries.length - 1].seq;
     if (!S.me && S.users.length) {
@@ -65,6 +65,7 @@ async function poll() {
     }
     S.lastDelivery = d;
     drawAll();
+    if (S.stuck) stickToBottom();  // late reflows (the Thai font loading, a card growing) keep the end in view
   } catch (e) {
     $("chat-sub").textContent = "ติดต่อเซิร์ฟเวอร์จำลองไม่ได้";
   } finally { polling = false; }
@@ -73,7 +74,25 @@ async function poll() {
 function selectMe(userId) { S.me = userId; S.chat = userId; S.drawn = ""; drawAll(); }
 function selectChat(chatId) { S.chat = chatId; S.drawn = ""; drawAll(); }
 
-function drawAll() { drawPeople(); drawHeader(); drawMessages(); drawChats(); drawRichMenu(); drawBilling(); }
+function drawAll() { drawNotes(); drawPeople(); drawHeader(); drawMessages(); drawChats(); drawRichMenu(); drawBilling(); }
+
+// The demo's facts (its clock, the invite code, where the photos are): they stay here while the terminal scrolls.
+function drawNotes() {
+  const n = S.notes || {}, box = $("notes");
+  box.hidden = !(n.lines && n.lines.length);
+  if (box.hidden) return;
+  const clock = new Date(Date.now() + (n.clockOffset || 0) * 1000).toLocaleString("th-TH",
+    { timeZone: "Asia/Bangkok", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const key = JSON.stringify(n) + clock;
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.replaceChildren(Render.el("b", null, n.title || ""), Render.el("div", "notes-clock", `🕖 ${clock}`),
+    ...n.lines.map((line) => Render.linkify(Render.el("div", "notes-line"), line)));
+}
+
+// Keep the newest message in view: after the quick-reply row is drawn (it shrinks the message box) and whenever a
+// photo or card image finishes loading (it grows the conversation).
+function stickToBottom() { const box = $("messages"); box.scrollTop = box.scrollHeight; S.stuck = true; }
 
 function listItem(title, sub, active, onClick, badge) {
   const li = Render.el("li", active ? "active" : "");
@@ -185,10 +204,17 @@ function drawMessages() {
     });
   });
   if (S.loading.includes(S.chat)) rows.push(row("bot", "Smart Kids", Render.el("div", "typing", "• • •"), true, false, Date.now() / 1000));
+  const opened = !S.drawnChat || S.drawnChat !== `${S.chat}|${S.me}`;
+  S.drawnChat = `${S.chat}|${S.me}`;
   box.replaceChildren(...rows);
-  if (atBottom || rows.length) box.scrollTop = box.scrollHeight;
   S.seen[S.chat] = S.seq;
   drawQuickReplies(mine[mine.length - 1]);
+  if (opened || atBottom || rows.length) {
+    stickToBottom();
+    box.querySelectorAll("img").forEach((img) => {
+      if (!img.complete) img.addEventListener("load", stickToBottom, { once: true });
+    });
+  }
 }
 
 function drawQuickReplies(last) {
@@ -213,7 +239,7 @@ async function drawRichMenu() {
   if (box.dataset.menu === menu.richMenuId && box.dataset.me === S.me && !box.hidden) return;
   Object.assign(box.dataset, { menu: menu.richMenuId, me: S.me });
   box.hidden = false;
-  if (S.menuOpen === null) S.menuOpen = !!menu.selected;
+  if (S.menuOpen === null) S.menuOpen = false;  // collapsed until tapped: the chat keeps the height
   $("richmenu-bar").textContent = `${menu.chatBarText} ${S.menuOpen ? "▾" : "▴"}`;
   const body = $("richmenu-body");
   body.hidden = !S.menuOpen;
@@ -254,7 +280,15 @@ $("photo-btn").onclick = () => sim.pickPhotos();
 $("photo-input").onchange = (e) => sendPhotos(e.target.files);
 $("location-btn").onclick = () => Actions.askLocation(sim);
 $("sticker-btn").onclick = () => sim.send({ action: "sticker", packageId: "446", stickerId: String(1988 + Math.floor(Math.random() * 8)) });
-$("richmenu-bar").onclick = () => { S.menuOpen = !S.menuOpen; $("richmenu").dataset.menu = ""; drawRichMenu(); };
+$("richmenu-bar").onclick = () => {
+  S.menuOpen = !S.menuOpen; $("richmenu").dataset.menu = ""; drawRichMenu().then(stickToBottom);
+};
+
+$("messages").addEventListener("scroll", () => {
+  const box = $("messages");
+  S.stuck = box.scrollHeight - box.scrollTop - box.clientHeight < 80;  // the person scrolled up to read: stay there
+});
+document.fonts.ready.then(() => { if (S.stuck) stickToBottom(); });
 
 poll();
 setInterval(poll, 700);

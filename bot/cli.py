@@ -1,9 +1,10 @@
 """Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards |
-richmenu sync | worker`."""
+richmenu sync | worker | evaluate`."""
 from __future__ import annotations
 
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -131,7 +132,8 @@ def worker_command(once):
 
 def register(app: Flask) -> None:
     """Attach the operator commands to the app."""
-    for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command):
+    for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command,
+                  evaluate_command):
         app.cli.add_command(group)
 
 
@@ -157,3 +159,38 @@ def cards_command(centre_code, out):
         cards = centre_cards(session, centre, rt.cfg.secret)
     paths = write_sheets(cards, Path(out))
     click.echo(f"{len(cards)} cards of {centre_code} → " + ", ".join(str(p) for p in paths))
+
+
+@click.command("evaluate")
+@click.option("--month", help="YYYY-MM (default: this month so far)")
+@click.option("--centre", "centre_code", help="one centre's code (default: every centre)")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--definitions", is_flag=True, help="print the table of the 20 indicators instead")
+@with_appcontext
+def evaluate_command(month, centre_code, fmt, definitions):
+    """Print each centre's indicators (value, done, current), group (1-3) and stars for a month."""
+    from domain.evaluation_export import definitions_out, results_out
+    from domain.evaluation import evaluate, save
+    from models import Centre
+
+    if definitions:
+        click.echo(definitions_out(fmt), nl=False)
+        return
+    rt = _rt()
+    now = rt.now()
+    try:
+        first = (datetime.strptime(month, "%Y-%m") if month else now).date().replace(day=1)
+    except ValueError:
+        click.echo("ใช้เดือนแบบ YYYY-MM เช่น 2026-11", err=True)
+        sys.exit(2)
+    with transaction(rt.sessions) as session:
+        query = select(Centre.id)
+        if centre_code:
+            query = query.where(Centre.code == centre_code)
+        ids = list(session.scalars(query))
+        if not ids:
+            click.echo(f"ไม่พบศูนย์รหัส '{centre_code}' (centre not found)", err=True)
+            sys.exit(2)
+        results = evaluate(session, ids, first, now.date())
+        save(session, results, now)
+    click.echo(results_out(results, fmt), nl=False)

@@ -54,6 +54,7 @@ class CentreResult:
     centre_name: str
     month: str
     marks: dict[str, Mark] = field(default_factory=dict)
+    school_days: int = 0
 
     @property
     def not_done(self) -> list[str]:
@@ -94,12 +95,12 @@ class CentreResult:
         """The operator's row: centre_code, indicators (code → value/done/current), group, stars, why."""
         return {"centre_code": self.centre_code, "centre_name": self.centre_name, "month": self.month,
                 "indicators": {c: m.as_dict() for c, m in self.marks.items()}, "group": self.group,
-                "stars": self.stars, "why": self.why()}
+                "stars": self.stars, "why": self.why(), "school_days": self.school_days}
 
     @classmethod
     def from_dict(cls, centre_id: int, d: dict) -> "CentreResult":
         marks = {c: Mark(m["value"], m["done"], m["current"]) for c, m in d["indicators"].items()}
-        return cls(centre_id, d["centre_code"], d["centre_name"], d["month"], marks)
+        return cls(centre_id, d["centre_code"], d["centre_name"], d["month"], marks, d.get("school_days", 0))
 
 
 def month_period(month: date, today: date) -> tuple[date, date]:
@@ -136,7 +137,7 @@ def evaluate(session: Session, centre_ids, month: date, today: date) -> list[Cen
     found = {d.code: MEASURES[d.code](m) for d in DEFINITIONS}
     results = []
     for cid, code, name in centres:
-        result = CentreResult(cid, code, name, month.strftime("%Y-%m"))
+        result = CentreResult(cid, code, name, month.strftime("%Y-%m"), school_days=len(m.days[cid]))
         for d in DEFINITIONS:
             value, last_record = found[d.code][cid]
             done = value is None or value >= d.target

@@ -22,7 +22,9 @@ from domain.scope import LEVEL_LABEL, Scope
 from domain.thai import hhmm, thai_date, thai_month
 from models import Alert, Child, Lunch, Media
 
-KINDS = {"attendance": "รายงานการมาเรียน", "lunch": "บันทึกอาหารกลางวัน", "alerts": "บันทึกการแจ้งเตือน"}
+KINDS = {"attendance": "รายงานการมาเรียน", "lunch": "บันทึกอาหารกลางวัน", "alerts": "บันทึกการแจ้งเตือน",
+         "evaluation": "ผลประเมินตัวชี้วัด", "area": "รายงานภาพรวมพื้นที่"}
+WIDE = ("evaluation", "area")  # kinds a district or province official may take for their whole area
 FONT = FONT_ROOT / "files" / "Sarabun-Regular.ttf"
 FONT_BOLD = FONT_ROOT / "files" / "Sarabun-Bold.ttf"
 
@@ -126,7 +128,22 @@ def _local(moment):
     return moment.astimezone(ZoneInfo("Asia/Bangkok"))
 
 
-BUILDERS = {"attendance": attendance_table, "lunch": lunch_table, "alerts": alert_table, "chart": attendance_table}
+def evaluation_table(session: Session, scope: Scope, month: date, today: date) -> Table:
+    """Per centre: group, stars and indicators (domain.evaluation_reports builds it)."""
+    from domain.evaluation_reports import evaluation_table as build_it
+
+    return build_it(session, scope, month, today)
+
+
+def area_table(session: Session, scope: Scope, month: date, today: date) -> Table:
+    """Per LAO and centre: children, attendance, growth, vaccines, lunch, stars (domain.evaluation_reports)."""
+    from domain.evaluation_reports import area_table as build_it
+
+    return build_it(session, scope, month, today)
+
+
+BUILDERS = {"attendance": attendance_table, "lunch": lunch_table, "alerts": alert_table, "chart": attendance_table,
+            "evaluation": evaluation_table, "area": area_table}
 
 
 def build(session: Session, kind: str, scope: Scope, month: date, today: date) -> Table:

@@ -15,7 +15,7 @@ from bot.signed import signed_url
 from domain import dashboards as q
 from domain.alerts import KINDS as ALERT_KINDS, RESOLUTIONS
 from domain.audit import audit
-from domain.reports import KINDS, report_path
+from domain.reports import KINDS, WIDE, report_path
 from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_user
 from domain.thai import hhmm, thai_date, thai_month
 from handlers import official_views as v
@@ -91,7 +91,7 @@ def register(router: Router) -> None:
             return None
         if month is None:
             return ask_month(ctx, p["k"])
-        if p.get("go") == "1" and scope.level in ("lao", "centre"):
+        if p.get("go") == "1" and (scope.level in ("lao", "centre") or p["k"] in WIDE):
             return send_report(ctx, p["k"], scope, month)
         ask_unit(ctx, p["k"], p["m"], scope, page_of(p))
 
@@ -192,8 +192,8 @@ def ask_month(ctx, kind: str) -> None:
 def ask_unit(ctx, kind: str, month: str, scope: Scope, page: int) -> None:
     """Offer this unit's report (LAO or centre) and the units below it, 11 at a time."""
     quick = []
-    if scope.level in ("lao", "centre"):
-        label = "รายงานรวม อปท." if scope.level == "lao" else "รายงานศูนย์นี้"
+    if scope.level in ("lao", "centre") or kind in WIDE:
+        label = {"lao": "รายงานรวม อปท.", "centre": "รายงานศูนย์นี้"}.get(scope.level, f"รายงานรวม{LEVEL_LABEL[scope.level]}")
         quick.append(postback(label, "rep", f"รายงาน{scope.unit.name}"[:300], k=kind, m=month,
                               l=scope.level, u=scope.unit.code, go="1"))
     units = list(scope.units)

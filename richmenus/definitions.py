@@ -32,7 +32,8 @@ MENUS = {
     "head": {"theme": "staff", "chat_bar": "เมนูหัวหน้า", "tabs": [
         {"key": "daily", "title": "บันทึกประจำวัน", "buttons": DAILY},
         {"key": "centre", "title": "งานหัวหน้าศูนย์", "buttons": [
-            ("ภาพรวมวันนี้", "chart"), ("รายงาน", "report"), ("ตั้งค่าศูนย์", "gear"), *CENTRE_TOOLS]}]},
+            ("ภาพรวมวันนี้", "chart"), ("รายงาน", "report"), ("ตั้งค่าศูนย์", "gear"), *CENTRE_TOOLS,
+            ("ผลประเมิน", "star"), ("แบบสอบถาม", "speech")]}]},
     "driver": {"theme": "driver", "chat_bar": "เมนูคนขับรถ", "tabs": [
         {"key": "", "title": "", "buttons": [("ขึ้นรถ", "van"), ("ถึงศูนย์แล้ว", "home"), ("รถว่างแล้ว", "van_empty"),
                                              (HELP, "help")]}]},
@@ -47,7 +48,8 @@ MENUS = {
             ("อาหารกลางวันวันนี้", "lunch", "อาหารกลางวัน\nวันนี้"),
             ("การแจ้งเตือนวันนี้", "bell", "การแจ้งเตือน\nวันนี้")]},
         {"key": "data", "title": "ข้อมูลและรายงาน", "buttons": [
-            ("ข้อมูลเด็ก", "child"), ("ข้อมูลครู", "teacher"), ("รายงาน", "report")]}]},
+            ("ข้อมูลเด็ก", "child"), ("ข้อมูลครู", "teacher"), ("รายงาน", "report"), ("ผลประเมิน", "star"),
+            ("แบบสอบถาม", "speech")]}]},
 }
 
 ROLE_MENU = {"teacher": "teacher", "head": "head", "driver": "driver", "parent": "parent",

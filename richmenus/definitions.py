@@ -32,8 +32,7 @@ MENUS = {
     "head": {"theme": "staff", "chat_bar": "เมนูหัวหน้า", "tabs": [
         {"key": "daily", "title": "บันทึกประจำวัน", "buttons": DAILY},
         {"key": "centre", "title": "งานหัวหน้าศูนย์", "buttons": [
-            ("ภาพรวมวันนี้", "chart"), ("รายงาน", "report"), ("ตั้งค่าศูนย์", "gear"), *CENTRE_TOOLS,
-            ("ผลประเมิน", "star"), ("แบบสอบถาม", "speech")]}]},
+            ("ภาพรวมวันนี้", "chart"), ("รายงาน", "report"), ("ตั้งค่าศูนย์", "gear"), *CENTRE_TOOLS]}]},
     "driver": {"theme": "driver", "chat_bar": "เมนูคนขับรถ", "tabs": [
         {"key": "", "title": "", "buttons": [("ขึ้นรถ", "van"), ("ถึงศูนย์แล้ว", "home"), ("รถว่างแล้ว", "van_empty"),
                                              (HELP, "help")]}]},

@@ -35,3 +35,20 @@ def test_parent_in_the_group_is_pointed_to_the_one_to_one_chat(chat, bound_group
 
 def test_teacher_cannot_open_a_survey_round(chat, people):
     assert "หัวหน้าศูนย์เท่านั้น" in texts(chat.text("Uteacher", "แบบสอบถาม"))
+
+
+def test_guardian_complains_straight_to_the_lao_and_follows_the_status(chat, people, line, rt):
+    link_parent(chat, "Uparent", "ภูผา")
+    chat.text("Uparent", "แจ้งเรื่อง / ร้องเรียน")
+    whom = chat.text("Uparent", "อาหารกลางวันวันนี้มีน้อยมากค่ะ")
+    filed = texts(chat.tap(whom[-1], "อปท. โดยตรง", "Uparent"))
+    number = filed.split("เลขที่เรื่อง: ")[1].split("\n")[0]
+    now = rt.now()
+    assert number == f"R{(now.year + 543) % 100:02d}{now.month:02d}-0001"  # พ.ศ. year, month, first of the month
+    assert not line.bot_messages("Uhead")[-1].get("text", "").startswith("📮")  # the head was not told
+    told = line.bot_messages("Ulao")[-1]
+    assert number in told["text"] and "อาหารกลางวันวันนี้มีน้อยมากค่ะ" in told["text"]
+    assert "รับเรื่องแล้ว" in texts(chat.tap(told, "รับเรื่อง", "Ulao"))
+    assert "รับเรื่องแล้ว กำลังดำเนินการ" in line.bot_messages("Uparent")[-1]["text"]
+    assert f"{number}" in texts(chat.text("Uparent", "สถานะเรื่อง"))
+    assert "ไม่พบเรื่องนี้" in texts(chat.tap(told, "ดำเนินการเสร็จ", "Uteacher2"))  # not her centre, not her role

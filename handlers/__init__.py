@@ -7,10 +7,11 @@ from bot.router import Router
 def register_all(router: Router) -> None:
     """Wire every capability into the router, most specific first; `common` holds the default."""
     from handlers import (absences, activities, alerts, cards, centre_settings, checkin, closures, common, complaints,
-                          consent, evaluation, groups, health, lunch, menus, nudges, officials, onboarding, parents, photos, survey,
-                          van)
+                          consent, evaluation, groups, health, lunch, menus, nudges, officials, onboarding, parents,
+                          photos, survey, teacher_reports, van)
 
     for module in (common, onboarding, groups, van, checkin, alerts, health, cards, centre_settings, lunch, activities,
-                   consent, absences, closures, survey, complaints, parents, photos, officials, evaluation, nudges, menus):
+                   consent, absences, closures, survey, complaints, parents, photos, teacher_reports, officials,
+                   evaluation, nudges, menus):
         module.register(router)
     common.register_default(router)

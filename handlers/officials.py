@@ -206,7 +206,7 @@ def ask_unit(ctx, kind: str, month: str, scope: Scope, page: int) -> None:
                    f"{scope.unit.name})", quick))
 
 
-def send_report(ctx, kind: str, scope: Scope, month: date) -> None:
+def send_report(ctx, kind: str, scope: Scope, month: date, quick: list[dict] = MENU) -> None:
     """Reply with signed, expiring links to the XLSX and the PDF, and the attendance chart as an image."""
     cfg, now = ctx.rt.cfg, ctx.now
     links = {ext: signed_url(cfg, report_path(kind, scope.level, scope.unit.code, month, ext), now)
@@ -215,7 +215,7 @@ def send_report(ctx, kind: str, scope: Scope, month: date) -> None:
           month=month.strftime("%Y-%m"))
     body = (f"{KINDS[kind]} · {scope.unit.name} · {thai_month(month)}\n"
             f"Excel: {links['xlsx']}\nPDF: {links['pdf']}\n(ลิงก์ใช้ได้ถึง {thai_date((now + timedelta(hours=cfg.LINK_HOURS)).date())})")
-    messages = [text(body, MENU)]
+    messages = [text(body, quick)]
     if kind == "attendance":
         chart = signed_url(cfg, report_path("chart", scope.level, scope.unit.code, month, "png"), now)
         messages.insert(0, {"type": "image", "originalContentUrl": chart, "previewImageUrl": chart})

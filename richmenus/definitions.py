@@ -28,7 +28,7 @@ MENUS = {
         {"key": "", "title": "", "buttons": [("วิธีลงทะเบียน", "key"), (HELP, "help")]}]},
     "teacher": {"theme": "staff", "chat_bar": "เมนูครู", "tabs": [
         {"key": "daily", "title": "บันทึกประจำวัน", "buttons": DAILY},
-        {"key": "more", "title": "อื่น ๆ", "buttons": CENTRE_TOOLS}]},
+        {"key": "more", "title": "อื่น ๆ", "buttons": [*CENTRE_TOOLS, ("รายงาน", "report")]}]},
     "head": {"theme": "staff", "chat_bar": "เมนูหัวหน้า", "tabs": [
         {"key": "daily", "title": "บันทึกประจำวัน", "buttons": DAILY},
         {"key": "centre", "title": "งานหัวหน้าศูนย์", "buttons": [

@@ -47,3 +47,18 @@ def test_province_official_downloads_the_area_report_and_the_evaluation_report(c
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == kind and rows[3][0] == first_cell and rows[-1][0] == "รวม"
         assert client.get(got["pdf"]).data.startswith(b"%PDF")
+
+
+def test_teacher_downloads_her_centres_growth_and_health_reports_with_buddhist_era_dates(chat, world, app):  # noqa: F811
+    client = app.test_client()
+    kinds = chat.text("Uteacher", "รายงาน")
+    assert quick_labels(kinds[-1]) == ["รายงานการมาเรียน", "รายงานตรวจสุขภาพ", "รายงานน้ำหนักส่วนสูง", "บันทึกอาหารกลางวัน"]
+    months = chat.tap(kinds[-1], "รายงานน้ำหนักส่วนสูง", "Uteacher")
+    got = links(chat.tap(months[-1], "พฤศจิกายน 2569", "Uteacher"))
+    rows = list(load_workbook(io.BytesIO(client.get(got["xlsx"]).data)).active.iter_rows(values_only=True))
+    measured = {r[0]: r for r in rows[3:-1]}
+    assert set(measured) == {"C000001", "C000002", "C000003", "C000004"}  # K0001 only
+    assert measured["C000002"][4] == "25 ต.ค. 2569" and measured["C000001"][4] == "ยังไม่ชั่งวัด"
+    health = chat.tap(chat.tap(chat.text("Uteacher", "รายงาน")[-1], "รายงานตรวจสุขภาพ", "Uteacher")[-1],
+                      "พฤศจิกายน 2569", "Uteacher")
+    assert client.get(links(health)["pdf"]).data.startswith(b"%PDF")

@@ -55,7 +55,12 @@ def stars_text(n: int) -> str:
 
 def answer(ctx, scope: Scope, month: date, page: int) -> None:
     """Reply with the summary bubble and one card per unit below the scope (a centre: its own card)."""
-    results = {r.centre_id: r for r in snapshots(ctx.session, scope.centre_ids, month, ctx.now, ctx.today)}
+    ctx.reply(evaluation_carousel(ctx.session, scope, month, ctx.now, ctx.today, page))
+
+
+def evaluation_carousel(session, scope: Scope, month: date, now, today: date, page: int) -> dict:
+    """The Flex carousel of the scope's month: summary, one page of unit cards, "ถัดไป" when more remain."""
+    results = {r.centre_id: r for r in snapshots(session, scope.centre_ids, month, now, today)}
     units = scope.units or (scope.unit,)
     cards = [unit_card(u, [results[c] for c in u.centre_ids], month) for u in units]
     shown = cards[page * PAGE:(page + 1) * PAGE]
@@ -65,7 +70,7 @@ def answer(ctx, scope: Scope, month: date, page: int) -> None:
         more = postback("ถัดไป", "eval", f"{ASK} (หน้า {page + 2})", l=scope.level, u=scope.unit.code,
                         m=month.strftime("%Y-%m"), p=page + 1)
         contents.append(bubble("ยังมีต่อ", f"อีก {len(cards) - (page + 1) * PAGE} รายการ", [], [more]))
-    ctx.reply(carousel(f"{ASK} {scope.unit.name} {thai_month(month)}", contents, month_quick(ctx.today, scope)))
+    return carousel(f"{ASK} {scope.unit.name} {thai_month(month)}", contents, month_quick(today, scope))
 
 
 def summary_lines(results: list[CentreResult]) -> list[dict]:

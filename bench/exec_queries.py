@@ -94,7 +94,8 @@ def seed(url: str, days: list[date], rng: random.Random) -> dict:
         centres = s.execute(select(Centre.id, Centre.code)).all()
         staff = []
         for cid, code in centres:
-            staff += [dict(centre_id=cid, role=r, name=f"{r}-{code}-{n}", line_user_id=f"U{code}{r[0]}{n}", active=True)
+            staff += [dict(centre_id=cid, role=r, name=f"{r}-{code}-{n}", line_user_id=f"U{code}{r[0]}{n}", active=True,
+                           van_code="")
                       for r, n in (("teacher", 1), ("teacher", 2), ("head", 1))]
         bulk(s, Staff, staff)
         kids = s.execute(select(Child.id, Child.centre_id, Child.birth_date, Child.sex)).all()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -56,11 +57,11 @@ class CentreResult:
     marks: dict[str, Mark] = field(default_factory=dict)
     school_days: int = 0
 
-    @property
+    @cached_property  # read once the marks are complete (evaluate fills them before anyone asks)
     def not_done(self) -> list[str]:
         return [c for c, m in self.marks.items() if not m.done]
 
-    @property
+    @cached_property
     def stale(self) -> list[str]:
         return [c for c, m in self.marks.items() if m.done and not m.current]
 

@@ -93,3 +93,25 @@ def test_operator_gets_one_centre_as_csv_and_the_definitions_table(app, month):
     assert all(d["name"] and d["formula"] and d["period"] and d["source"] and d["standard"] for d in table)
     bad = app.test_cli_runner().invoke(args=["evaluate", "--month", "2569-13"])
     assert bad.exit_code == 2
+
+
+def test_a_school_day_recorded_through_the_chat_shows_in_evaluate_and_in_the_officials_stars(chat, people, clock, app):
+    from tests.conftest import at_local, texts
+    from tests.media_kit import phone_photo, send_photos
+
+    at_local(clock, "08:00")  # Monday 23 Nov 2569: K0001 records its day, K0002 records nothing
+    chat.text("Uteacher", "มา ภูผา ข้าวหอม ขิง ใบเตย")
+    chat.text("Uteacher", "ปกติทุกคน")
+    chat.text("Uteacher", "เมนู ข้าวสวย, ต้มจืด")
+    send_photos(chat, "Uteacher", [phone_photo()])
+    chat.text("Uteacher", "กิจกรรม")
+    chat.text("Uteacher", "ปั้นดินน้ำมัน")
+    chat.tap(send_photos(chat, "Uteacher", [phone_photo((10, 200, 90))])[-1], "ร่างกาย", "Uteacher")
+    rows = {r["centre_code"]: r for r in json.loads(evaluate(app, "--month", "2026-11"))}
+    k1, k2 = rows["K0001"]["indicators"], rows["K0002"]["indicators"]
+    for code in ("I01", "I02", "I03", "I04", "I05"):  # recorded today: current at K0001, not at K0002
+        assert (k1[code]["current"], k2[code]["current"]) == (True, False), code
+    assert k1["I02"]["value"] == 100.0 and k1["I04"]["value"] == 100.0 and k2["I01"]["value"] == 0.0
+    assert rows["K0001"]["group"] == rows["K0002"]["group"] == 3  # one day of 16 is not a month's work
+    lao = texts(chat.text("Ulao", "ผลประเมิน")) or json.dumps(chat.text("Ulao", "ผลประเมิน"), ensure_ascii=False)
+    assert rows["K0001"]["why"] in lao and rows["K0002"]["why"] in lao

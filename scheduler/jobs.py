@@ -210,3 +210,22 @@ def weekly_recording_summaries(rt, now: datetime) -> int:
             outbox.queue_push(session, uid, [text(body)], key=f"weekly_summary:{week}:{uid}", now=now)
             queued += 1
     return queued
+
+
+def refresh_evaluations(rt, now: datetime) -> int:
+    """Every 10 minutes: recompute this month's evaluation snapshots of every centre, so an official's ผลประเมิน
+    reads them instead of computing (they count as fresh for 15 minutes); once after a month ends, its final
+    snapshots. Returns how many centres were evaluated."""
+    from domain.evaluation import evaluate, save
+
+    today = now.date()
+    months = [today.replace(day=1)]
+    with transaction(rt.sessions) as session:
+        ids = list(session.scalars(select(Centre.id)))
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        if claim(session, "evaluate_final", last_month.strftime("%Y-%m"), now):
+            months.insert(0, last_month)
+    for month in months:
+        with transaction(rt.sessions) as session:
+            save(session, evaluate(session, ids, month, today), now)
+    return len(ids) * len(months)

@@ -31,3 +31,15 @@ def test_lao_executive_gets_one_weekly_summary_of_recording_rates(world, rt, lin
     summary = line.bot_messages("Ulao")[-1]["text"]
     assert "สรุปการบันทึกข้อมูล 30 วัน" in summary and "ศูนย์พัฒนาเด็กเล็กบ้านชาญชัย: เช็คชื่อ" in summary
     assert "บ้านชาญชัย" not in line.bot_messages("Ulao3")[-1]["text"]
+
+
+def test_the_clock_keeps_evaluation_snapshots_fresh_for_officials(world, rt, session):  # noqa: F811
+    from sqlalchemy import func, select
+
+    from models import Evaluation
+
+    first = datetime(2026, 12, 1, 7, 0, tzinfo=BKK)
+    assert jobs.refresh_evaluations(rt, first) == 2 * 4  # this month, and November's final snapshots once
+    assert jobs.refresh_evaluations(rt, first + timedelta(minutes=10)) == 4
+    months = dict(session.execute(select(Evaluation.month, func.count()).group_by(Evaluation.month)).all())
+    assert months == {"2026-11": 4, "2026-12": 4}

@@ -5,7 +5,8 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from domain.reports import BUILDERS, MIME, WRITERS, build
+from domain.report_catalog import BUILDERS, build
+from domain.reports import MIME, WRITERS
 from domain.scope import LEVELS, scope_of
 
 bp = Blueprint("reports", __name__)

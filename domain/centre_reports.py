@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session, aliased
 
 from domain.evaluation import month_period
 from domain.growth import OVER_60, growth_status
-from domain.reports import KINDS, Table, month_days
+from domain.reports import Table, month_days
 from domain.scope import LEVEL_LABEL, Scope
 from domain.thai import thai_date, thai_month
 from models import Attendance, Child, Measurement
 
 FEVER = 37.5
+KINDS = {"health": "รายงานตรวจสุขภาพ", "growth": "รายงานน้ำหนักส่วนสูง"}
 
 
 def _subtitle(scope: Scope, month: date) -> str:

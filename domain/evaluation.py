@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import upsert_insert
 from domain.calendar import school_days
 from domain.indicators import BY_CODE, DEFINITIONS, MEASURES, Month
 from models import Centre, Closure, Evaluation
+from models.insert import insert_once
 
 STAR_STEPS = ((20, 5), (18, 4), (15, 3), (10, 2))  # minimum score → stars; below the last: 1 star
 GROUPS = {1: "ครบทุกตัวชี้วัดและข้อมูลเป็นปัจจุบัน", 2: "ครบทุกตัวชี้วัดแต่ข้อมูลไม่เป็นปัจจุบัน",
@@ -149,13 +149,15 @@ def evaluate(session: Session, centre_ids, month: date, today: date) -> list[Cen
 
 
 def save(session: Session, results: list[CentreResult], now: datetime) -> None:
-    """Keep the results as the officials' snapshots (one row per centre and month, replaced)."""
-    for r in results:
-        stmt = upsert_insert(session, Evaluation).values(centre_id=r.centre_id, month=r.month, result=r.as_dict(),
-                                                        computed_at=now)
-        session.execute(stmt.on_conflict_do_update(index_elements=["centre_id", "month"],
-                                                   set_={"result": stmt.excluded.result,
-                                                         "computed_at": stmt.excluded.computed_at}))
+    """Keep the results as the officials' snapshots (one row per centre and month, replaced): insert the rows that
+    are missing, then overwrite them all (safe when the clock and an official's answer save at once)."""
+    if not results:
+        return
+    rows = [{"c": r.centre_id, "m": r.month, "result": r.as_dict(), "computed_at": now} for r in results]
+    session.execute(insert_once(session, Evaluation, [{"centre_id": r["c"], "month": r["m"], "result": {}, "computed_at": now}
+                                                      for r in rows], on=["centre_id", "month"]))
+    session.connection().execute(update(Evaluation).where(Evaluation.centre_id == bindparam("c"),
+                                                          Evaluation.month == bindparam("m")), rows)
 
 
 def snapshots(session: Session, centre_ids, month: date, now: datetime, today: date) -> list[CentreResult]:

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from domain.dashboards import growth_counts
 from domain.evaluation import evaluate, month_period
-from domain.reports import KINDS, Table
+from domain.reports import Table
 from domain.scope import LEVEL_LABEL, Scope, scope_of
 from domain.thai import thai_month
 from models import Child, Lunch
+
+KINDS = {"evaluation": "ผลประเมินตัวชี้วัด", "area": "รายงานภาพรวมพื้นที่"}
 
 
 def _subtitle(scope: Scope, month: date) -> str:

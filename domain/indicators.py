@@ -83,7 +83,7 @@ DEFINITIONS: tuple[Indicator, ...] = (
               "(ไม่มีเรื่อง = ไม่ประเมิน)", "เดือน", "complaints", "1.6 การมีส่วนร่วมของครอบครัวและชุมชน", 100, None),
 )
 BY_CODE = {d.code: d for d in DEFINITIONS}
-LEARNING_DOMAINS = 4  # ร่างกาย อารมณ์-จิตใจ สังคม สติปัญญา (bot.parent_news.DOMAINS adds DSPM areas; any 4 count)
+LEARNING_DOMAINS = 4  # ร่างกาย อารมณ์-จิตใจ สังคม สติปัญญา (notify.parent_news.DOMAINS adds DSPM areas; any 4 count)
 
 
 @dataclass

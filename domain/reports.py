@@ -22,11 +22,7 @@ from domain.scope import LEVEL_LABEL, Scope
 from domain.thai import hhmm, thai_date, thai_month
 from models import Alert, Child, Lunch, Media
 
-KINDS = {"attendance": "รายงานการมาเรียน", "lunch": "บันทึกอาหารกลางวัน", "alerts": "บันทึกการแจ้งเตือน",
-         "health": "รายงานตรวจสุขภาพ", "growth": "รายงานน้ำหนักส่วนสูง", "evaluation": "ผลประเมินตัวชี้วัด",
-         "area": "รายงานภาพรวมพื้นที่"}
-CENTRE_KINDS = ("attendance", "health", "growth", "lunch")  # what a teacher may take for her own centre
-WIDE = ("evaluation", "area")  # kinds a district or province official may take for their whole area
+KINDS = {"attendance": "รายงานการมาเรียน", "lunch": "บันทึกอาหารกลางวัน", "alerts": "บันทึกการแจ้งเตือน"}
 FONT = FONT_ROOT / "files" / "Sarabun-Regular.ttf"
 FONT_BOLD = FONT_ROOT / "files" / "Sarabun-Bold.ttf"
 
@@ -130,36 +126,7 @@ def _local(moment):
     return moment.astimezone(ZoneInfo("Asia/Bangkok"))
 
 
-def evaluation_table(session: Session, scope: Scope, month: date, today: date) -> Table:
-    """Per centre: group, stars and indicators (domain.evaluation_reports builds it)."""
-    from domain.evaluation_reports import evaluation_table as build_it
-
-    return build_it(session, scope, month, today)
-
-
-def area_table(session: Session, scope: Scope, month: date, today: date) -> Table:
-    """Per LAO and centre: children, attendance, growth, vaccines, lunch, stars (domain.evaluation_reports)."""
-    from domain.evaluation_reports import area_table as build_it
-
-    return build_it(session, scope, month, today)
-
-
-def health_table(session: Session, scope: Scope, month: date, today: date) -> Table:
-    """Per day and centre: health checks (domain.centre_reports builds it)."""
-    from domain.centre_reports import health_table as build_it
-
-    return build_it(session, scope, month, today)
-
-
-def growth_table(session: Session, scope: Scope, month: date, today: date) -> Table:
-    """Each child's latest weight, height and growth bands (domain.centre_reports builds it)."""
-    from domain.centre_reports import growth_table as build_it
-
-    return build_it(session, scope, month, today)
-
-
-BUILDERS = {"attendance": attendance_table, "lunch": lunch_table, "alerts": alert_table, "chart": attendance_table,
-            "health": health_table, "growth": growth_table, "evaluation": evaluation_table, "area": area_table}
+BUILDERS = {"attendance": attendance_table, "lunch": lunch_table, "alerts": alert_table, "chart": attendance_table}
 
 
 def build(session: Session, kind: str, scope: Scope, month: date, today: date) -> Table:

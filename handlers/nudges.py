@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import quota
+from notify import quota
 from bot.messages import say, text
 from bot.router import Router
 from domain.dashboards import not_recorded, school_day_note

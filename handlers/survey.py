@@ -1,14 +1,14 @@
 """Parents' satisfaction survey: a head or an official opens a round for their scope and sees the results;
 linked guardians get the first question in 1:1 and answer by tapping 5..1, then one free-text comment.
 
-Opening a round pushes one message per guardian (billed, routine): the quota guard (bot.quota, category
+Opening a round pushes one message per guardian (billed, routine): the quota guard (notify.quota, category
 "survey") decides first, and a round that would eat into the safety reserve is not sent.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import quota
+from notify import quota
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.scope import LEVEL_LABEL

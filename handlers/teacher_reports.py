@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.messages import postback, say, text
 from bot.router import Router
-from domain.reports import CENTRE_KINDS, KINDS
+from domain.report_catalog import CENTRE_KINDS, KINDS
 from domain.scope import scope_for_user, scope_of
 from domain.thai import thai_month
 from handlers.actors import staff_rows

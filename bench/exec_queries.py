@@ -116,7 +116,8 @@ def seed(url: str, days: list[date], rng: random.Random) -> dict:
                 elif roll < 0.953:
                     alerts.append(dict(kind="missing", level="alert", centre_id=centre_id, child_id=cid, day=day,
                                        raised_at=at(day, 9), acknowledged_at=at(day, 9, 10) if rng.random() < .8 else None,
-                                       acknowledged_by=uid if rng.random() < .8 else None, resolution="", steps=[]))
+                                       acknowledged_by=uid if rng.random() < .8 else None, resolution="", steps=[],
+                                       van_code="", detail="", sends=1))
             for centre_id, code in centres:
                 who = f"U{code}t1"
                 if rng.random() < 0.95:

@@ -154,8 +154,8 @@ def save(session: Session, results: list[CentreResult], now: datetime) -> None:
     if not results:
         return
     rows = [{"c": r.centre_id, "m": r.month, "result": r.as_dict(), "computed_at": now} for r in results]
-    session.execute(insert_once(session, Evaluation, [{"centre_id": r["c"], "month": r["m"], "result": {}, "computed_at": now}
-                                                      for r in rows], on=["centre_id", "month"]))
+    missing = [{"centre_id": r["c"], "month": r["m"], "result": {}, "computed_at": now} for r in rows]
+    session.execute(insert_once(session, Evaluation, missing, on=["centre_id", "month"]))
     session.connection().execute(update(Evaluation).where(Evaluation.centre_id == bindparam("c"),
                                                           Evaluation.month == bindparam("m")), rows)
 

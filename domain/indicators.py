@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from domain.expected import expected_counts
 from models import (Activity, Alert, Attendance, Centre, Child, ChildGuardian, Complaint, Consent, Guardian,
-                    LineGroup, Lunch, Media, Measurement, Staff, SurveyAnswer, SurveyRound, VanTrip)
+                    LineGroup, Lunch, Media, Measurement, Staff, SurveyAnswer, VanTrip)
 
 
 @dataclass(frozen=True)
@@ -114,15 +114,20 @@ def _active_children(m: Month) -> dict[int, int]:
         Child.centre_id.in_(m.centre_ids), Child.active).group_by(Child.centre_id)).all())
 
 
-def checkins(m: Month) -> Found:
-    """I01: share of school days with at least one check-in."""
-    rows = m.session.execute(select(Attendance.centre_id, Attendance.day).where(*_in_period(Attendance, m))
-                             .group_by(Attendance.centre_id, Attendance.day)).all()
+def _days_with(model, m: Month) -> Found:
+    """Share of each centre's school days with at least one row of `model`, and the latest such day."""
+    rows = m.session.execute(select(model.centre_id, model.day).where(*_in_period(model, m))
+                             .group_by(model.centre_id, model.day)).all()
     seen = defaultdict(set)
     for cid, day in rows:
         seen[cid].add(day)
     return {c: (pct(len(seen[c] & set(m.days[c])), len(m.days[c])) if m.days[c] else None,
                 max(seen[c], default=None)) for c in m.centre_ids}
+
+
+def checkins(m: Month) -> Found:
+    """I01: share of school days with at least one check-in."""
+    return _days_with(Attendance, m)
 
 
 def health_checks(m: Month) -> Found:
@@ -146,9 +151,7 @@ def _lunches(m: Month) -> dict[int, list[tuple[date, int]]]:
 
 def lunch_menus(m: Month) -> Found:
     """I03: share of school days with a lunch recorded."""
-    found = _lunches(m)
-    return {c: (pct(len({d for d, _ in found[c]} & set(m.days[c])), len(m.days[c])) if m.days[c] else None,
-                max((d for d, _ in found[c]), default=None)) for c in m.centre_ids}
+    return _days_with(Lunch, m)
 
 
 def lunch_photos(m: Month) -> Found:
@@ -164,13 +167,7 @@ def lunch_photos(m: Month) -> Found:
 
 def activities(m: Month) -> Found:
     """I05: share of school days with an activity post."""
-    rows = m.session.execute(select(Activity.centre_id, Activity.day).where(*_in_period(Activity, m))
-                             .group_by(Activity.centre_id, Activity.day)).all()
-    seen = defaultdict(set)
-    for cid, day in rows:
-        seen[cid].add(day)
-    return {c: (pct(len(seen[c] & set(m.days[c])), len(m.days[c])) if m.days[c] else None,
-                max(seen[c], default=None)) for c in m.centre_ids}
+    return _days_with(Activity, m)
 
 
 def learning_domains(m: Month) -> Found:

@@ -43,9 +43,9 @@ def asked_to_complain(ctx):
 def wrote_complaint(ctx):
     """The text: keep it, ask to whom it goes."""
     ctx.save_draft(body=ctx.text.strip()[:2000])
-    ctx.reply(text("ต้องการส่งเรื่องนี้ถึงใครคะ", [postback("หัวหน้าศูนย์", "complaint.to", "ส่งถึงหัวหน้าศูนย์", to="head"),
-                                                postback("อปท. โดยตรง", "complaint.to", "ส่งถึง อปท. โดยตรง", to="lao"),
-                                                say("ยกเลิก")]))
+    ctx.reply(text("ต้องการส่งเรื่องนี้ถึงใครคะ", [
+        postback("หัวหน้าศูนย์", "complaint.to", "ส่งถึงหัวหน้าศูนย์", to="head"),
+        postback("อปท. โดยตรง", "complaint.to", "ส่งถึง อปท. โดยตรง", to="lao"), say("ยกเลิก")]))
     return "to"
 
 
@@ -61,8 +61,8 @@ def chose_recipient(ctx):
             "แตะ \"รับเรื่อง\" เมื่อรับทราบ และ \"ดำเนินการเสร็จ\" เมื่อแก้ไขแล้ว ผู้ปกครองจะได้รับแจ้งค่ะ")
     for uid in recipients(ctx, centre, to):
         ctx.push(uid, text(body, buttons), key=f"complaint:{found.number}:{uid}")
-    ctx.reply(text(f"ส่งเรื่องถึง{TO[to]}แล้วค่ะ\nเลขที่เรื่อง: {found.number}\nพิมพ์ \"สถานะเรื่อง\" เพื่อติดตามได้ตลอดค่ะ",
-                   [say("สถานะเรื่อง")]))
+    ctx.reply(text(f"ส่งเรื่องถึง{TO[to]}แล้วค่ะ\nเลขที่เรื่อง: {found.number}\n"
+                   "พิมพ์ \"สถานะเรื่อง\" เพื่อติดตามได้ตลอดค่ะ", [say("สถานะเรื่อง")]))
     return END
 
 

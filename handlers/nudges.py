@@ -47,6 +47,6 @@ def register(router: Router) -> None:
             ctx.push(uid, text(body, [say(k) for k in ("เช็คชื่อ", "อาหารกลางวัน", "กิจกรรม")]),
                      key=f"nudge:{ctx.today}:{ctx.user_id}:{uid}")
         reached = len({c for c, _ in staff})
-        ctx.reply(text(f"ส่งแจ้งเตือนแล้วค่ะ: ครู/หัวหน้าศูนย์ {len(staff)} คน ใน {reached} จาก {len(gaps)} ศูนย์ที่ยังไม่บันทึก "
-                       f"({LEVEL_LABEL[scope.level]} {scope.unit.name})"
+        ctx.reply(text(f"ส่งแจ้งเตือนแล้วค่ะ: ครู/หัวหน้าศูนย์ {len(staff)} คน ใน {reached} จาก {len(gaps)} "
+                       f"ศูนย์ที่ยังไม่บันทึก ({LEVEL_LABEL[scope.level]} {scope.unit.name})"
                        + ("" if reached == len(gaps) else "\nบางศูนย์ยังไม่มีครูลงทะเบียน จึงส่งไม่ได้"), MENU))

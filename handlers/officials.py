@@ -190,10 +190,12 @@ def ask_month(ctx, kind: str) -> None:
 
 
 def ask_unit(ctx, kind: str, month: str, scope: Scope, page: int) -> None:
-    """Offer this unit's report (LAO or centre) and the units below it, 11 at a time."""
+    """Offer this unit's report (an LAO or a centre; any unit for the area-wide kinds) and the units below it, 11 at
+    a time."""
     quick = []
     if scope.level in ("lao", "centre") or kind in WIDE:
-        label = {"lao": "รายงานรวม อปท.", "centre": "รายงานศูนย์นี้"}.get(scope.level, f"รายงานรวม{LEVEL_LABEL[scope.level]}")
+        label = {"lao": "รายงานรวม อปท.", "centre": "รายงานศูนย์นี้"}.get(scope.level,
+                                                                       f"รายงานรวม{LEVEL_LABEL[scope.level]}")
         quick.append(postback(label, "rep", f"รายงาน{scope.unit.name}"[:300], k=kind, m=month,
                               l=scope.level, u=scope.unit.code, go="1"))
     units = list(scope.units)

@@ -38,7 +38,8 @@ def register(router: Router) -> None:
         if kind not in CENTRE_KINDS:
             return teacher_asked_report(ctx)
         if month is None:
+            months = recent_months(ctx.today)
             return ctx.reply(text(f"{KINDS[kind]} ของเดือนไหนคะ", [
-                postback(thai_month(m), "trep", thai_month(m), k=kind, m=m.strftime("%Y-%m")) for m in recent_months(ctx.today)]))
+                postback(thai_month(m), "trep", thai_month(m), k=kind, m=m.strftime("%Y-%m")) for m in months]))
         centre = next(s.centre for s in staff_rows(ctx) if s.role == "teacher")
         send_report(ctx, kind, scope_of(ctx.session, "centre", centre.code), month, TEACHER_QUICK)

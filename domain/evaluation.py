@@ -160,22 +160,53 @@ def save(session: Session, results: list[CentreResult], now: datetime) -> None:
                                                           Evaluation.month == bindparam("m")), rows)
 
 
-def snapshots(session: Session, centre_ids, month: date, now: datetime, today: date) -> list[CentreResult]:
-    """The results officials see: stored snapshots, recomputed (and stored) for centres whose snapshot is missing,
-    older than FRESH_FOR for the month in progress, or taken before a finished month ended."""
-    key = month.strftime("%Y-%m")
+def _is_fresh(computed_at: datetime, month: date, now: datetime, today: date) -> bool:
+    """A snapshot stands if younger than FRESH_FOR (month in progress) or taken after the month ended."""
     month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-    month_over = today > month_end
+    return computed_at.date() > month_end if today > month_end else now - computed_at <= FRESH_FOR
+
+
+def _recompute(session: Session, centre_ids, month: date, now: datetime, today: date) -> list[CentreResult]:
+    """Evaluate the centres afresh and store their snapshots."""
+    if not centre_ids:
+        return []
+    new = evaluate(session, centre_ids, month, today)
+    save(session, new, now)
+    return new
+
+
+def snapshots(session: Session, centre_ids, month: date, now: datetime, today: date) -> list[CentreResult]:
+    """Full results (every indicator) as officials see them: stored snapshots, recomputed and stored where missing
+    or stale (see _is_fresh)."""
     rows = session.execute(select(Evaluation.centre_id, Evaluation.result, Evaluation.computed_at).where(
-        Evaluation.centre_id.in_(list(centre_ids)), Evaluation.month == key)).all()
-    kept = {}
-    for cid, result, at in rows:
-        fresh = (at.date() > month_end) if month_over else (now - at <= FRESH_FOR)
-        if fresh:
-            kept[cid] = CentreResult.from_dict(cid, result)
-    stale = [c for c in centre_ids if c not in kept]
-    if stale:
-        new = evaluate(session, stale, month, today)
-        save(session, new, now)
-        kept.update({r.centre_id: r for r in new})
+        Evaluation.centre_id.in_(list(centre_ids)), Evaluation.month == month.strftime("%Y-%m"))).all()
+    kept = {cid: CentreResult.from_dict(cid, result) for cid, result, at in rows if _is_fresh(at, month, now, today)}
+    kept.update({r.centre_id: r for r in _recompute(session, [c for c in centre_ids if c not in kept], month, now,
+                                                    today)})
     return sorted(kept.values(), key=lambda r: r.centre_code)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A centre's group, stars and reason without its indicators (what a scope-wide answer needs)."""
+
+    centre_id: int
+    centre_code: str
+    centre_name: str
+    group: int
+    stars: int
+    why: str
+
+
+def ratings(session: Session, centre_ids, month: date, now: datetime, today: date) -> list[Rating]:
+    """Group, stars and reason per centre from the snapshots, reading only those JSON fields (a province's
+    answer reads 210 of them); missing or stale ones are recomputed and stored."""
+    r = Evaluation.result
+    rows = session.execute(select(Evaluation.centre_id, r["centre_code"].as_string(), r["centre_name"].as_string(),
+                                  r["group"].as_integer(), r["stars"].as_integer(), r["why"].as_string(),
+                                  Evaluation.computed_at)
+                           .where(Evaluation.centre_id.in_(list(centre_ids)), Evaluation.month == month.strftime("%Y-%m")))
+    kept = {row[0]: Rating(*row[:6]) for row in rows if _is_fresh(row[6], month, now, today)}
+    for res in _recompute(session, [c for c in centre_ids if c not in kept], month, now, today):
+        kept[res.centre_id] = Rating(res.centre_id, res.centre_code, res.centre_name, res.group, res.stars, res.why())
+    return sorted(kept.values(), key=lambda x: x.centre_code)

@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.messages import GREY, bubble, carousel, postback, say, text, txt
 from bot.router import Router
-from domain.evaluation import GROUPS, CentreResult, snapshots
+from domain.evaluation import GROUPS, CentreResult, Rating, ratings, snapshots
 from domain.indicators import DEFINITIONS
 from domain.scope import LEVEL_LABEL, Scope
 from domain.thai import thai_month
@@ -60,7 +60,7 @@ def answer(ctx, scope: Scope, month: date, page: int) -> None:
 
 def evaluation_carousel(session, scope: Scope, month: date, now, today: date, page: int) -> dict:
     """The Flex carousel of the scope's month: summary, one page of unit cards, "ถัดไป" when more remain."""
-    results = {r.centre_id: r for r in snapshots(session, scope.centre_ids, month, now, today)}
+    results = {r.centre_id: r for r in ratings(session, scope.centre_ids, month, now, today)}
     units = scope.units or (scope.unit,)
     cards = [unit_card(u, [results[c] for c in u.centre_ids], month) for u in units]
     shown = cards[page * PAGE:(page + 1) * PAGE]
@@ -73,7 +73,7 @@ def evaluation_carousel(session, scope: Scope, month: date, now, today: date, pa
     return carousel(f"{ASK} {scope.unit.name} {thai_month(month)}", contents, month_quick(today, scope))
 
 
-def summary_lines(results: list[CentreResult]) -> list[dict]:
+def summary_lines(results: list[Rating]) -> list[dict]:
     """Centres per group and per star count."""
     groups, stars = Counter(r.group for r in results), Counter(r.stars for r in results)
     lines = [row(f"กลุ่ม {g}", f"{groups[g]} ศูนย์", GROUP_COLOUR[g] if groups[g] and g > 1 else None) for g in GROUPS]
@@ -83,13 +83,13 @@ def summary_lines(results: list[CentreResult]) -> list[dict]:
     return lines
 
 
-def unit_card(unit, results: list[CentreResult], month: date) -> dict:
+def unit_card(unit, results: list[Rating], month: date) -> dict:
     """A unit's card: for a centre its stars, group and reason; above that its groups and average stars."""
     m = month.strftime("%Y-%m")
     if unit.level == "centre":
         r = results[0]
         lines = [txt(stars_text(r.stars), size="lg", color=AMBER),
-                 row("กลุ่ม", str(r.group), GROUP_COLOUR[r.group]), txt(r.why(), size="xs")]
+                 row("กลุ่ม", str(r.group), GROUP_COLOUR[r.group]), txt(r.why, size="xs")]
         button = postback("ดูตัวชี้วัด", "eval.centre", f"ตัวชี้วัด {unit.name}"[:300], u=unit.code, m=m)
         return bubble(unit.name, LEVEL_LABEL[unit.level], lines, [button])
     groups = Counter(r.group for r in results)

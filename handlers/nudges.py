@@ -11,16 +11,15 @@ from domain.dashboards import not_recorded, school_day_note
 from domain.scope import LEVEL_LABEL
 from handlers.actors import ROLE_LABEL, official
 from handlers.official_views import KIND_LABEL
+from handlers.official_menu import NUDGE
 from handlers.officials import MENU, own_scope
 from models import Staff
 
-ASK = "แจ้งเตือนศูนย์ที่ยังไม่บันทึก"
-
 
 def register(router: Router) -> None:
-    """The nudge move (officials' rich menu or typed)."""
+    """The nudge move (the quick reply under ศูนย์ที่ยังไม่บันทึก, or typed)."""
 
-    @router.on(chat="user", text=f"^{ASK}$")
+    @router.on(chat="user", text=f"^{NUDGE}$")
     def asked_to_nudge(ctx):
         """Remind the heads and teachers of every centre in scope that lacks today's records, once per day."""
         scope = own_scope(ctx)

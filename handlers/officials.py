@@ -21,7 +21,7 @@ from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_user
 from domain.thai import hhmm, thai_date, thai_month
 from handlers import official_views as v
 from handlers.common import quick_for
-from handlers.official_menu import QUERIES
+from handlers.official_menu import NUDGE, QUERIES
 
 MENU = [say(label) for label in QUERIES] + [say("รายงาน")]
 NOT_ALLOWED = "ขออภัยค่ะ เมนูนี้สำหรับผู้บริหาร อปท. เจ้าหน้าที่อำเภอ/จังหวัด และหัวหน้าศูนย์เท่านั้นนะคะ"
@@ -139,7 +139,8 @@ def answer(ctx, query: str, scope: Scope, page: int) -> None:
         summary, cards = v.alert_cards(scope, day, q.alert_counts(s, scope, day))
         summary += v.quota_lines(quota.reading(s, ctx.now), quota.held_back(s, ctx.now))
     page = min(page, max((len(cards) - 1) // v.PAGE, 0))
-    ctx.reply(v.carousel(query, scope, day, summary, cards, page, MENU))
+    quick = [say("เตือนศูนย์เหล่านี้", NUDGE)] + MENU if query == "gap" and cards else MENU
+    ctx.reply(v.carousel(query, scope, day, summary, cards, page, quick))
 
 
 def alert_list_text(ctx, scope: Scope) -> str:

@@ -11,7 +11,8 @@ BKK = timezone(timedelta(hours=7))
 
 
 def test_lao_executive_nudges_the_teachers_of_centres_that_have_not_recorded(chat, world, line):  # noqa: F811
-    answer = texts(chat.text("Ulao", "แจ้งเตือนศูนย์ที่ยังไม่บันทึก"))
+    gaps = chat.text("Ulao", "ศูนย์ที่ยังไม่บันทึก")
+    answer = texts(chat.tap(gaps[-1], "เตือนศูนย์เหล่านี้", "Ulao"))
     assert "ครู/หัวหน้าศูนย์ 3 คน ใน 2 จาก 2 ศูนย์" in answer
     k1 = line.bot_messages("Uteacher")[-1]["text"]
     assert "ปลัดสมชาย" in k1 and "ยังขาด: กิจกรรม" in k1 and "เช็กอิน" not in k1

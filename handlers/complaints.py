@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
-from domain.scope import scope_for_user
+from domain.scope import scope_for_actor
 from domain.survey import STATUS, complaint_line, file_complaint
 from handlers.actors import guardian
 from models import Centre, Child, ChildGuardian, Complaint, Guardian, Official, Staff
@@ -100,7 +100,7 @@ def register(router: Router) -> None:
     def tapped_status(ctx):
         """A head or an official moves a complaint on: only for a centre inside their scope; the guardian is told."""
         found = ctx.session.scalar(select(Complaint).where(Complaint.number == ctx.postback.get("n", "")))
-        scope = scope_for_user(ctx.session, ctx.user_id)
+        scope = scope_for_actor(ctx.session, ctx.actor)
         status = ctx.postback.get("s")
         if found is None or scope is None or found.centre_id not in scope.centre_ids or status not in ("seen", "done"):
             return ctx.reply(text("ขออภัยค่ะ ไม่พบเรื่องนี้ในขอบเขตที่คุณดูแล"))

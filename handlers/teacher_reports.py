@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.report_catalog import CENTRE_KINDS, KINDS
-from domain.scope import scope_for_user, scope_of
+from domain.scope import scope_for_actor, scope_of
 from domain.thai import thai_month
 from handlers.actors import staff_rows
 from handlers.officials import parse_month, recent_months, send_report
@@ -19,7 +19,7 @@ TEACHER_QUICK = [say("เช็คชื่อ"), say("อาหารกลา�
 def is_plain_teacher(ctx) -> bool:
     """A teacher with no wider scope (heads and officials use the officials' picker)."""
     return ctx.chat_type == "user" and any(s.role == "teacher" for s in staff_rows(ctx)) and \
-        scope_for_user(ctx.session, ctx.user_id) is None
+        scope_for_actor(ctx.session, ctx.actor) is None
 
 
 def register(router: Router) -> None:

@@ -21,7 +21,7 @@ SCHEDULE = [  # (job, trigger, trigger arguments); every job is a plain function
     (jobs.check_quota, "interval", {"minutes": 15}),
     (jobs.weekly_recording_summaries, "interval", {"minutes": 30}),
     (jobs.refresh_evaluations, "interval", {"minutes": 10}),
-    (jobs.purge_inbox, "cron", {"hour": 3, "minute": 15, "misfire_grace_time": 6 * 3600}),
+    (jobs.apply_retention, "cron", {"hour": 3, "minute": 15, "misfire_grace_time": 6 * 3600}),
     (jobs.purge_old_media, "cron", {"hour": 3, "minute": 30, "misfire_grace_time": 6 * 3600}),
 ]
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from domain.calendar import school_days
-from models import (Activity, Alert, Attendance, ChildGuardian, Consent, Guardian, LineGroup, Lunch, Measurement,
+from models import (Activity, Alert, Attendance, ChildGuardian, Guardian, LineGroup, Lunch, Measurement,
                     Media, Staff)
 
 BKK = timezone(timedelta(hours=7))
@@ -27,7 +27,9 @@ def month(org, session, clock):
     By hand, K0001: I01 18/21 days = 85.7 % (done, last 25 Nov < 26 Nov = the third-last school day: not current),
     I02 100 % of arrivals (not current, same day), I07 72/84 child-days = 85.7 % (not current), I11 3/4 children
     = 75 %, every other indicator 100 % or not applicable → done 20/20, 3 not current → score 17 → 3 stars, group 2.
-    K0002: done only the 6 indicators that do not apply (I09, I14, I15, I17, I19, I20) → score 6 → 1 star, group 3;
+    Every child has a photo consent from the enrolment form (the org fixture), so I13 = 100 % at both centres.
+    K0002: done only I13 and the 6 indicators that do not apply (I09, I14, I15, I17, I19, I20) → score 7 → 1 star,
+    group 3;
     I03 = 5/21 days = 23.8 %, I04 = 0/5 lunches with a photo.
     """
     k1, k2 = org["centres"]["K0001"], org["centres"]["K0002"]
@@ -36,7 +38,6 @@ def month(org, session, clock):
     session.add(Staff(centre_id=k1.id, role="head", name="หัวหน้าวิไล", line_user_id="Uhead"))
     for child in kids:
         child.address = "12 หมู่ 3"
-        session.add(Consent(child_id=child.id, kind="photo", granted=True, set_by="Uparent"))
         session.add(Measurement(child_id=child.id, measured_on=date(2026, 11, 10), weight_kg=14.0, height_cm=96.0))
     mother = session.query(Guardian).one()
     mother.line_user_id = "Umother"
@@ -81,7 +82,7 @@ def test_operator_evaluates_a_month_whose_groups_and_stars_were_worked_out_by_ha
     assert k1["why"] == ("3 ดาว: ตัวชี้วัดครบ 20/20, ข้อมูลไม่เป็นปัจจุบัน 3 ตัว: เช็คชื่อเด็กทุกวันเรียน, "
                          "ตรวจสุขภาพเด็กประจำวัน, อัตราการมาเรียน")
     assert (k2["group"], k2["stars"]) == (3, 1)
-    assert [c for c, m in k2["indicators"].items() if m["done"]] == ["I09", "I14", "I15", "I17", "I19", "I20"]
+    assert [c for c, m in k2["indicators"].items() if m["done"]] == ["I09", "I13", "I14", "I15", "I17", "I19", "I20"]
     assert (k2["indicators"]["I03"]["value"], k2["indicators"]["I04"]["value"]) == (23.8, 0.0)
 
 

@@ -7,7 +7,8 @@ Seeds ../shared/data/roster-province.csv with domain.roster.import_roster, then 
 year ending on --today: check-ins (~92 % of children a day), a few sick/personal leaves, lunches with a
 tray photo, activities, missing-child alerts, two measurements per child, two teachers and a head per
 centre. Each query (query + Flex cards, as the handler does) is timed for the province, the largest
-district, the largest LAO and one centre. PostgreSQL: --pg-url (default .../bench_officials, created if
+district, the largest LAO and one centre; "eval" is the officials' ผลประเมิน (its cold run computes the month's
+snapshots of that scope, later runs read them). `evaluate` for the whole province is timed once. PostgreSQL: --pg-url (default .../bench_officials, created if
 absent; its public schema is dropped and recreated every run).
 """
 from __future__ import annotations
@@ -30,10 +31,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from domain import dashboards as q  # noqa: E402
 from domain.calendar import is_weekday_open  # noqa: E402
+from domain.evaluation import evaluate, save  # noqa: E402
 from domain.reports import attendance_table, to_xlsx  # noqa: E402
 from domain.roster import import_roster  # noqa: E402
 from domain.scope import scope_of  # noqa: E402
 from handlers import official_views as v  # noqa: E402
+from handlers.evaluation import evaluation_carousel  # noqa: E402
 from models import (Absence, Activity, Alert, Attendance, Centre, Child, District, Lao, Lunch, Measurement,  # noqa: E402
                     Media, Staff)
 from webhook import fresh_pg, fresh_sqlite, pg_ready, sa_url  # noqa: E402
@@ -91,7 +94,8 @@ def seed(url: str, days: list[date], rng: random.Random) -> dict:
         centres = s.execute(select(Centre.id, Centre.code)).all()
         staff = []
         for cid, code in centres:
-            staff += [dict(centre_id=cid, role=r, name=f"{r}-{code}-{n}", line_user_id=f"U{code}{r[0]}{n}", active=True)
+            staff += [dict(centre_id=cid, role=r, name=f"{r}-{code}-{n}", line_user_id=f"U{code}{r[0]}{n}", active=True,
+                           van_code="")
                       for r, n in (("teacher", 1), ("teacher", 2), ("head", 1))]
         bulk(s, Staff, staff)
         kids = s.execute(select(Child.id, Child.centre_id, Child.birth_date, Child.sex)).all()
@@ -112,7 +116,8 @@ def seed(url: str, days: list[date], rng: random.Random) -> dict:
                 elif roll < 0.953:
                     alerts.append(dict(kind="missing", level="alert", centre_id=centre_id, child_id=cid, day=day,
                                        raised_at=at(day, 9), acknowledged_at=at(day, 9, 10) if rng.random() < .8 else None,
-                                       acknowledged_by=uid if rng.random() < .8 else None, resolution="", steps=[]))
+                                       acknowledged_by=uid if rng.random() < .8 else None, resolution="", steps=[],
+                                       van_code="", detail="", sends=1))
             for centre_id, code in centres:
                 who = f"U{code}t1"
                 if rng.random() < 0.95:
@@ -162,6 +167,8 @@ def run_query(s: Session, name: str, scope, day: date):
         return v.alert_cards(scope, day, q.alert_counts(s, scope, day))
     if name == "report":
         return to_xlsx(attendance_table(s, scope, day.replace(day=1), day))
+    if name == "eval":  # the official's ผลประเมิน: monthly snapshots (computed on the cold run, then read)
+        return evaluation_carousel(s, scope, day.replace(day=1), at(day, 12), day, 0)
     raise ValueError(name)
 
 
@@ -184,7 +191,7 @@ def time_all(url: str, day: date, runs: int) -> list[tuple]:
     out = []
     with Session(engine) as s:
         scopes = [scope_of(s, lv, code) for lv, code in pick_scopes(s)]
-        for name in ("ov", "gap", "lunch", "kids", "tch", "alr", "report"):
+        for name in ("ov", "gap", "lunch", "kids", "tch", "alr", "report", "eval"):
             for scope in scopes:
                 if name == "report" and scope.level not in ("lao", "centre"):
                     continue
@@ -192,13 +199,26 @@ def time_all(url: str, day: date, runs: int) -> list[tuple]:
                 for _ in range(runs + 1):
                     t0 = time.perf_counter()
                     run_query(s, name, scope, day)
-                    s.rollback()
+                    s.commit() if name == "eval" else s.rollback()  # evaluation snapshots are kept
                     samples.append((time.perf_counter() - t0) * 1000)
                 cold, warm = samples[0], sorted(samples[1:])
                 p95 = warm[min(len(warm) - 1, int(round(0.95 * (len(warm) - 1))))]
                 out.append((name, scope.level, len(scope.centre_ids), cold, statistics.median(warm), p95))
     engine.dispose()
     return out
+
+
+def time_evaluate(url: str, day: date) -> float:
+    """Seconds to evaluate every centre for the month of `day` and store the snapshots (the CLI's work)."""
+    engine = create_engine(sa_url(url))
+    with Session(engine) as s:
+        t0 = time.perf_counter()
+        ids = list(s.scalars(select(Centre.id)))
+        save(s, evaluate(s, ids, day.replace(day=1), day), at(day, 12) - timedelta(hours=1))
+        s.commit()
+        took = time.perf_counter() - t0
+    engine.dispose()
+    return took
 
 
 def main(argv=None) -> int:
@@ -228,6 +248,8 @@ def main(argv=None) -> int:
         counts = seed(url, days, random.Random(39))
         print(f"\n{label}: seeded {days[0]}..{days[-1]} ({len(days)} school days) in {time.perf_counter() - t0:.0f} s: "
               + ", ".join(f"{k} {n:,}" for k, n in counts.items()))
+        print(f"evaluate (whole province, month so far, computed and stored as `flask evaluate` does): "
+              f"{time_evaluate(url, days[-1]):.1f} s (target ≤ 30 s)")
         print(f"{'query':<8}{'scope':<10}{'centres':>8}{'cold ms':>10}{'p50 ms':>9}{'p95 ms':>9}")
         for name, level, n, cold, p50, p95 in time_all(url, days[-1], args.runs):
             flag = "" if p95 <= 100 else "  > 100 ms"

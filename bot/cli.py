@@ -1,9 +1,11 @@
 """Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards |
-richmenu sync | worker | access revoke | privacy export | privacy erase | audit show | staff export`."""
+richmenu sync | worker | access revoke | privacy export | privacy erase | audit show | staff export |
+evaluate`."""
 from __future__ import annotations
 
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -135,7 +137,7 @@ def worker_command(once):
 def register(app: Flask) -> None:
     """Attach the operator commands to the app."""
     for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command,
-                  access_cli, privacy_cli, audit_cli):
+                  access_cli, privacy_cli, audit_cli, evaluate_command):
         app.cli.add_command(group)
     app.cli.add_command(staff_cli)
 
@@ -252,3 +254,38 @@ def audit_show(centre_code, since):
     for e in entries:
         detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
         click.echo(f"{e.at.astimezone(rt.tz):%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.subject}\t{detail}")
+
+
+@click.command("evaluate")
+@click.option("--month", help="YYYY-MM (default: this month so far)")
+@click.option("--centre", "centre_code", help="one centre's code (default: every centre)")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--definitions", is_flag=True, help="print the table of the 20 indicators instead")
+@with_appcontext
+def evaluate_command(month, centre_code, fmt, definitions):
+    """Print each centre's indicators (value, done, current), group (1-3) and stars for a month."""
+    from domain.evaluation_export import definitions_out, results_out
+    from domain.evaluation import evaluate, save
+    from models import Centre
+
+    if definitions:
+        click.echo(definitions_out(fmt), nl=False)
+        return
+    rt = _rt()
+    now = rt.now()
+    try:
+        first = (datetime.strptime(month, "%Y-%m") if month else now).date().replace(day=1)
+    except ValueError:
+        click.echo("ใช้เดือนแบบ YYYY-MM เช่น 2026-11", err=True)
+        sys.exit(2)
+    with transaction(rt.sessions) as session:
+        query = select(Centre.id)
+        if centre_code:
+            query = query.where(Centre.code == centre_code)
+        ids = list(session.scalars(query))
+        if not ids:
+            click.echo(f"ไม่พบศูนย์รหัส '{centre_code}' (centre not found)", err=True)
+            sys.exit(2)
+        results = evaluate(session, ids, first, now.date())
+        save(session, results, now)
+    click.echo(results_out(results, fmt), nl=False)

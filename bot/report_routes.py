@@ -7,7 +7,8 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from bot.db import transaction
 from domain.audit import audit
-from domain.reports import BUILDERS, MIME, WRITERS, build
+from domain.report_catalog import BUILDERS, build
+from domain.reports import MIME, WRITERS
 from domain.scope import LEVELS, scope_of
 
 bp = Blueprint("reports", __name__)

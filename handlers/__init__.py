@@ -7,11 +7,11 @@ from bot.router import Router
 def register_all(router: Router) -> None:
     """Wire every capability into the router, most specific first; `common` holds the default."""
     from handlers import (absences, activities, alerts, cards, centre_settings, checkin, children, closures, common,
-                          consent, groups, growth, health, home_pin, lunch, menus, officials, onboarding, parents, photos,
-                          staff, today, vaccines, van)
+                          complaints, consent, evaluation, groups, growth, health, home_pin, lunch, menus, nudges,
+                          officials, onboarding, parents, photos, staff, survey, teacher_reports, today, vaccines, van)
 
     for module in (common, staff, onboarding, groups, van, checkin, alerts, health, cards, children, growth, vaccines,
-                   home_pin, centre_settings, lunch, activities, consent, absences, closures, parents, photos, officials,
-                   menus, today):
+                   home_pin, centre_settings, lunch, activities, consent, absences, closures, survey, complaints, parents,
+                   photos, teacher_reports, officials, evaluation, nudges, menus, today):
         module.register(router)
     common.register_default(router)

@@ -3,3 +3,4 @@ from __future__ import annotations
 
 QUERIES = {"ภาพรวมวันนี้": "ov", "ศูนย์ที่ยังไม่บันทึก": "gap", "อาหารกลางวันวันนี้": "lunch", "ข้อมูลเด็ก": "kids",
            "ข้อมูลครู": "tch", "การแจ้งเตือนวันนี้": "alr"}
+NUDGE = "แจ้งเตือนศูนย์ที่ยังไม่บันทึก"  # offered under ศูนย์ที่ยังไม่บันทึก (longer than a rich-menu label may be)

@@ -17,12 +17,13 @@ from domain.alerts import KINDS as ALERT_KINDS, RESOLUTIONS
 from domain.audit import audit
 from domain.consent import has_consent
 from domain.names import label
-from domain.reports import KINDS, report_path
+from domain.report_catalog import KINDS, WIDE
+from domain.reports import report_path
 from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_actor
 from domain.thai import hhmm, thai_date, thai_month
 from handlers import official_views as v
 from handlers.common import quick_for
-from handlers.official_menu import QUERIES
+from handlers.official_menu import NUDGE, QUERIES
 
 MENU = [say(label) for label in QUERIES] + [say("รายงาน")]
 NOT_ALLOWED = "ขออภัยค่ะ เมนูนี้สำหรับผู้บริหาร อปท. เจ้าหน้าที่อำเภอ/จังหวัด และหัวหน้าศูนย์เท่านั้นนะคะ"
@@ -96,7 +97,7 @@ def register(router: Router) -> None:
             return None
         if month is None:
             return ask_month(ctx, p["k"])
-        if p.get("go") == "1" and scope.level in ("lao", "centre"):
+        if p.get("go") == "1" and (scope.level in ("lao", "centre") or p["k"] in WIDE):
             return send_report(ctx, p["k"], scope, month)
         ask_unit(ctx, p["k"], p["m"], scope, page_of(p))
 
@@ -144,7 +145,8 @@ def answer(ctx, query: str, scope: Scope, page: int) -> None:
         summary, cards = v.alert_cards(scope, day, q.alert_counts(s, scope, day))
         summary += v.quota_lines(quota.reading(s, ctx.now), quota.held_back(s, ctx.now))
     page = min(page, max((len(cards) - 1) // v.PAGE, 0))
-    ctx.reply(v.carousel(query, scope, day, summary, cards, page, MENU))
+    quick = [say("เตือนศูนย์เหล่านี้", NUDGE)] + MENU if query == "gap" and cards else MENU
+    ctx.reply(v.carousel(query, scope, day, summary, cards, page, quick))
 
 
 def alert_list_text(ctx, scope: Scope) -> str:
@@ -195,10 +197,12 @@ def ask_month(ctx, kind: str) -> None:
 
 
 def ask_unit(ctx, kind: str, month: str, scope: Scope, page: int) -> None:
-    """Offer this unit's report (LAO or centre) and the units below it, 11 at a time."""
+    """Offer this unit's report (an LAO or a centre; any unit for the area-wide kinds) and the units below it, 11 at
+    a time."""
     quick = []
-    if scope.level in ("lao", "centre"):
-        label = "รายงานรวม อปท." if scope.level == "lao" else "รายงานศูนย์นี้"
+    if scope.level in ("lao", "centre") or kind in WIDE:
+        label = {"lao": "รายงานรวม อปท.", "centre": "รายงานศูนย์นี้"}.get(scope.level,
+                                                                       f"รายงานรวม{LEVEL_LABEL[scope.level]}")
         quick.append(postback(label, "rep", f"รายงาน{scope.unit.name}"[:300], k=kind, m=month,
                               l=scope.level, u=scope.unit.code, go="1"))
     units = list(scope.units)
@@ -211,7 +215,7 @@ def ask_unit(ctx, kind: str, month: str, scope: Scope, page: int) -> None:
                    f"{scope.unit.name})", quick))
 
 
-def send_report(ctx, kind: str, scope: Scope, month: date) -> None:
+def send_report(ctx, kind: str, scope: Scope, month: date, quick: list[dict] = MENU) -> None:
     """Reply with signed, expiring links to the XLSX and the PDF, and the attendance chart as an image."""
     cfg, now = ctx.rt.cfg, ctx.now
     links = {ext: signed_url(cfg, report_path(kind, scope.level, scope.unit.code, month, ext), now)
@@ -220,7 +224,7 @@ def send_report(ctx, kind: str, scope: Scope, month: date) -> None:
           month=month.strftime("%Y-%m"))
     body = (f"{KINDS[kind]} · {scope.unit.name} · {thai_month(month)}\n"
             f"Excel: {links['xlsx']}\nPDF: {links['pdf']}\n(ลิงก์ใช้ได้ถึง {thai_date((now + timedelta(hours=cfg.LINK_HOURS)).date())})")
-    messages = [text(body, MENU)]
+    messages = [text(body, quick)]
     if kind == "attendance":
         chart = signed_url(cfg, report_path("chart", scope.level, scope.unit.code, month, "png"), now)
         messages.insert(0, {"type": "image", "originalContentUrl": chart, "previewImageUrl": chart})

@@ -5,7 +5,8 @@ LINE's monthly quota and this month's consumption are read by the clock (`GET /v
 added to it, so the figures are never a reading old. A safety reserve (10 % of the quota, at least 30 messages) is
 never spent on routine messages. As the remainder shrinks, routine pushes stop in this order:
 
-1. reminders to teachers   — stop when less than 3 × the reserve would remain after sending;
+1. reminders to teachers   — stop when less than 3 × the reserve would remain after sending (so do survey rounds
+                             and officials' nudges, which are not in ORDER: they are sent on request, not held);
 2. intraday roll-ups       — deferred when less than 2 × the reserve would remain (their news waits for the digest);
 3. the daily digest        — dropped when less than the reserve would remain (parents can still ask the bot in
                              1:1, which is a free reply).
@@ -27,8 +28,9 @@ from models import LineGroup, Official, OutboxMessage, Setting
 
 READING_KEY = "line_quota_reading"
 ORDER = ("reminder", "rollup", "digest")  # what gives way first → last
-FACTOR = {"reminder": 3, "rollup": 2, "digest": 1}
-LABEL = {"reminder": "การเตือนครู", "rollup": "สรุประหว่างวัน", "digest": "สรุปประจำวัน"}
+FACTOR = {"reminder": 3, "rollup": 2, "digest": 1, "survey": 3, "nudge": 3}  # survey rounds and officials' nudges
+LABEL = {"reminder": "การเตือนครู", "rollup": "สรุประหว่างวัน", "digest": "สรุปประจำวัน", "survey": "แบบสอบถามผู้ปกครอง",
+         "nudge": "การเตือนจากผู้บริหาร"}
 
 
 def refresh(session: Session, found: dict, now: datetime) -> dict | None:

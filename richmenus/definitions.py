@@ -28,7 +28,7 @@ MENUS = {
         {"key": "", "title": "", "buttons": [("วิธีลงทะเบียน", "key"), (HELP, "help")]}]},
     "teacher": {"theme": "staff", "chat_bar": "เมนูครู", "tabs": [
         {"key": "daily", "title": "บันทึกประจำวัน", "buttons": DAILY},
-        {"key": "more", "title": "อื่น ๆ", "buttons": CENTRE_TOOLS}]},
+        {"key": "more", "title": "อื่น ๆ", "buttons": [*CENTRE_TOOLS, ("รายงาน", "report")]}]},
     "head": {"theme": "staff", "chat_bar": "เมนูหัวหน้า", "tabs": [
         {"key": "daily", "title": "บันทึกประจำวัน", "buttons": DAILY},
         {"key": "centre", "title": "งานหัวหน้าศูนย์", "buttons": [
@@ -47,7 +47,8 @@ MENUS = {
             ("อาหารกลางวันวันนี้", "lunch", "อาหารกลางวัน\nวันนี้"),
             ("การแจ้งเตือนวันนี้", "bell", "การแจ้งเตือน\nวันนี้")]},
         {"key": "data", "title": "ข้อมูลและรายงาน", "buttons": [
-            ("ข้อมูลเด็ก", "child"), ("ข้อมูลครู", "teacher"), ("รายงาน", "report")]}]},
+            ("ข้อมูลเด็ก", "child"), ("ข้อมูลครู", "teacher"), ("รายงาน", "report"), ("ผลประเมิน", "star"),
+            ("แบบสอบถาม", "speech")]}]},
 }
 
 ROLE_MENU = {"teacher": "teacher", "head": "head", "driver": "driver", "parent": "parent",

@@ -229,5 +229,26 @@ def bell(d, box, fg, bg, font) -> None:
     d.ellipse((cx - s * 0.06, y0, cx + s * 0.06, y0 + s * 0.12), fill=fg)
 
 
+def star(d, box, fg, bg, font) -> None:
+    """A five-pointed star (the evaluation's stars)."""
+    import math
+
+    x0, y0, x1, y1 = box
+    s, cx, cy = x1 - x0, (x0 + x1) / 2, (y0 + y1) / 2 + (y1 - y0) * 0.04
+    points = [(cx + s * (0.5 if i % 2 == 0 else 0.2) * math.sin(i * math.pi / 5),
+               cy - s * (0.5 if i % 2 == 0 else 0.2) * math.cos(i * math.pi / 5)) for i in range(10)]
+    d.polygon(points, fill=fg)
+
+
+def speech(d, box, fg, bg, font) -> None:
+    """A speech bubble with three dots (parents' voice)."""
+    x0, y0, x1, y1 = box
+    s = x1 - x0
+    d.rounded_rectangle((x0, y0 + s * 0.1, x1, y0 + s * 0.72), radius=s * 0.15, fill=fg)
+    d.polygon([(x0 + s * 0.22, y0 + s * 0.7), (x0 + s * 0.2, y1 - s * 0.05), (x0 + s * 0.45, y0 + s * 0.7)], fill=fg)
+    for k in (0.28, 0.5, 0.72):
+        d.ellipse((x0 + s * (k - 0.06), y0 + s * 0.35, x0 + s * (k + 0.06), y0 + s * 0.47), fill=bg)
+
+
 ICONS = {f.__name__: f for f in (check, missing, health, lunch, activity, home, qr, key, group, help, chart, report,
-                                 gear, van, van_empty, calendar, camera, child, teacher, bell)}
+                                 gear, van, van_empty, calendar, camera, child, teacher, bell, star, speech)}

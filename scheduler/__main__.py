@@ -22,6 +22,8 @@ SCHEDULE = [  # (job, trigger, trigger arguments); every job is a plain function
     (jobs.daily_digests, "interval", {"minutes": 5}),
     (jobs.check_quota, "interval", {"minutes": 15}),
     (jobs.vaccine_due_reminders, "cron", {"hour": 10, "minute": 0, "misfire_grace_time": 6 * 3600}),
+    (jobs.weekly_recording_summaries, "interval", {"minutes": 30}),
+    (jobs.refresh_evaluations, "interval", {"minutes": 10}),
     (jobs.apply_retention, "cron", {"hour": 3, "minute": 15, "misfire_grace_time": 6 * 3600}),
     (jobs.purge_old_media, "cron", {"hour": 3, "minute": 30, "misfire_grace_time": 6 * 3600}),
 ]

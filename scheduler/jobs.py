@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot import menu_links, outbox
 from notify import alerting, quota, relay, reminders, vaccine_reminders
 from bot.db import transaction
+from bot.messages import text
 from models.insert import insert_once
 from bot.storage import Storage, discard, storage_for
 from domain.alerts import staff_recipients
@@ -198,3 +199,48 @@ def purge_old_media(rt, now: datetime) -> int:
         if not claim(session, "purge_media", now.date().isoformat(), now):
             return 0
         return purge_media(session, storage_for(rt.cfg), now, rt.cfg.MEDIA_RETENTION_DAYS)
+
+
+def weekly_recording_summaries(rt, now: datetime) -> int:
+    """Mondays from 08:00: each LAO executive gets their centres' recording rates over the last 30 days (one push a
+    week each, through the quota guard like a reminder); returns how many were queued."""
+    from domain.recording import weekly_text
+    from domain.scope import scope_of
+    from models import Official
+
+    if now.weekday() != 0 or now.hour < 8:
+        return 0
+    week = now.strftime("%G-W%V")
+    queued = 0
+    with transaction(rt.sessions) as session:
+        people = session.execute(select(Official.line_user_id, Official.scope_code).where(
+            Official.role == "lao", Official.active, Official.line_user_id.is_not(None))).all()
+    for uid, code in people:
+        with transaction(rt.sessions) as session:
+            scope = scope_of(session, "lao", code)
+            if scope is None or not quota.allows(session, "reminder", 1, now) or \
+                    not claim(session, "weekly_summary", f"{week}:{uid}", now):
+                continue
+            body = weekly_text(session, scope.unit.name, scope.centre_ids, now.date())
+            outbox.queue_push(session, uid, [text(body)], key=f"weekly_summary:{week}:{uid}", now=now)
+            queued += 1
+    return queued
+
+
+def refresh_evaluations(rt, now: datetime) -> int:
+    """Every 10 minutes: recompute this month's evaluation snapshots of every centre, so an official's ผลประเมิน
+    reads them instead of computing (they count as fresh for 15 minutes); once after a month ends, its final
+    snapshots. Returns how many centres were evaluated."""
+    from domain.evaluation import evaluate, save
+
+    today = now.date()
+    months = [today.replace(day=1)]
+    with transaction(rt.sessions) as session:
+        ids = list(session.scalars(select(Centre.id)))
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        if claim(session, "evaluate_final", last_month.strftime("%Y-%m"), now):
+            months.insert(0, last_month)
+    for month in months:
+        with transaction(rt.sessions) as session:
+            save(session, evaluate(session, ids, month, today), now)
+    return len(ids) * len(months)

@@ -16,6 +16,7 @@ from domain.evaluation import evaluate, month_period
 from domain.reports import Table
 from domain.scope import LEVEL_LABEL, Scope, scope_of
 from domain.thai import thai_month
+from domain.vaccines import children_overdue
 from models import Child, Lunch
 
 KINDS = {"evaluation": "ผลประเมินตัวชี้วัด", "area": "รายงานภาพรวมพื้นที่"}
@@ -48,6 +49,7 @@ class AreaRow:
     measured: int = 0
     good: int = 0
     low: int = 0  # ผอม or เตี้ย
+    overdue: int = 0  # children with a vaccine dose overdue
     lunch_days: int = 0
     school_days: int = 0
     stars: int = 0
@@ -59,7 +61,7 @@ class AreaRow:
 
     def cells(self) -> list:
         rate = round(self.expected_pct_sum / self.children, 1) if self.children else None
-        return [self.children, rate, self.measured, self.good, self.low, "-",
+        return [self.children, rate, self.measured, self.good, self.low, self.overdue,
                 f"{self.lunch_days}/{self.school_days}", round(self.stars / self.centres, 1) if self.centres else "-"]
 
 
@@ -75,12 +77,13 @@ def area_table(session: Session, scope: Scope, month: date, today: date) -> Tabl
         Child.centre_id.in_(scope.centre_ids), Child.active).group_by(Child.centre_id)).all())
     lunch_days = dict(session.execute(select(Lunch.centre_id, func.count(func.distinct(Lunch.day))).where(
         Lunch.centre_id.in_(scope.centre_ids), Lunch.day >= month, Lunch.day <= last).group_by(Lunch.centre_id)).all())
+    overdue = children_overdue(session, scope.centre_ids, last)
     rows: dict[int, AreaRow] = {}
     for cid, r in results.items():
         g, n = growth[cid], children.get(cid, 0)
         rows[cid] = AreaRow(n, (r.marks["I07"].value or 0) * n, g.measured, g.good,
-                            g.wfh.get("ผอม", 0) + g.hfa.get("เตี้ย", 0), lunch_days.get(cid, 0), r.school_days,
-                            r.stars, 1)
+                            g.wfh.get("ผอม", 0) + g.hfa.get("เตี้ย", 0), overdue.get(cid, 0), lunch_days.get(cid, 0),
+                            r.school_days, r.stars, 1)
     grand = AreaRow()
     for lao in _laos(session, scope):
         subtotal = AreaRow()

@@ -7,8 +7,8 @@ state such as "guardians linked"). domain.evaluation turns values into done / cu
 
 Standard items are those of the national early-childhood standard (มาตรฐานสถานพัฒนาเด็กปฐมวัยแห่งชาติ
 พ.ศ. 2562): 1 = the centre's management, 2 = the caregivers' care and learning experiences, 3 = the child's
-quality. Two indicators read records that another part of the project adds (vaccines, staff records): their
-measures answer "not applicable" until those tables exist (see `pending`).
+quality. I09 reads the vaccine doses against the versioned EPI schedule (domain.vaccines); I17 the staff
+records teachers keep in the chat ("ข้อมูลของฉัน").
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from domain.expected import expected_counts
+from domain.vaccines import children_overdue
 from models import (Activity, Alert, Attendance, Centre, Child, ChildGuardian, Complaint, Consent, Guardian,
                     LineGroup, Lunch, Media, Measurement, Staff, SurveyAnswer, VanTrip)
 
@@ -57,7 +58,7 @@ DEFINITIONS: tuple[Indicator, ...] = (
     Indicator("I08", "ชั่งน้ำหนักวัดส่วนสูงเดือนนี้", "เด็กที่ชั่งวัดในเดือน ÷ เด็กทั้งหมด × 100", "เดือน",
               "measurements", "3 คุณภาพเด็ก: การเจริญเติบโต", 80, None),
     Indicator("I09", "วัคซีนตามวัย", "เด็กที่ไม่มีวัคซีนค้าง ÷ เด็กทั้งหมด × 100", STATE,
-              "vaccinations (รอเชื่อม)", "2.2 ส่งเสริมพัฒนาการด้านร่างกายและดูแลสุขภาพ", 80, None),
+              "vaccine_doses + domain.vaccines (EPI 2566)", "2.2 ส่งเสริมพัฒนาการด้านร่างกายและดูแลสุขภาพ", 80, None),
     Indicator("I10", "ข้อมูลเด็กครบถ้วน", "เด็กที่มีห้องเรียน ที่อยู่ วันเกิด ÷ เด็กทั้งหมด × 100", STATE,
               "children", "1.1 การบริหารจัดการอย่างเป็นระบบ", 90, None),
     Indicator("I11", "ผู้ปกครองเชื่อม LINE", "เด็กที่มีผู้ปกครองเชื่อม LINE ÷ เด็กทั้งหมด × 100", STATE,
@@ -72,8 +73,8 @@ DEFINITIONS: tuple[Indicator, ...] = (
               "(ไม่มีการแจ้งเตือน = ไม่ประเมิน)", DAILY, "alerts", "1.4 สภาพแวดล้อมเพื่อความปลอดภัย", 90, None),
     Indicator("I16", "หัวหน้าศูนย์ลงทะเบียน", "มีหัวหน้าศูนย์ลงทะเบียนใน LINE = 100, ไม่มี = 0", STATE,
               "staff", "1.3 การบริหารจัดการบุคลากร", 100, None),
-    Indicator("I17", "ข้อมูลบุคลากรครบถ้วน", "ครูที่มีตำแหน่ง การอบรม วัคซีนโควิดครบ ÷ ครูทั้งหมด × 100", STATE,
-              "staff records (รอเชื่อม)", "1.3 การบริหารจัดการบุคลากร", 90, None),
+    Indicator("I17", "ข้อมูลบุคลากรครบถ้วน", "ครูและหัวหน้าศูนย์ที่มีตำแหน่ง วุฒิ และชั่วโมงอบรม ÷ ครูทั้งหมด × 100", STATE,
+              "staff (position, qualification, training_hours)", "1.3 การบริหารจัดการบุคลากร", 90, None),
     Indicator("I18", "ครูบันทึกสม่ำเสมอ", "ครูที่บันทึกใน 5 วันเรียนล่าสุด ÷ ครูที่ลงทะเบียน × 100", DAILY,
               "attendance + lunches + activities", "1.3 การบริหารจัดการบุคลากร", 80, 5),
     Indicator("I19", "ผู้ปกครองตอบแบบสอบถาม", "คำตอบรอบล่าสุดใน 12 เดือน ÷ เด็กทั้งหมด × 100 "
@@ -204,9 +205,20 @@ def growth_measured(m: Month) -> Found:
     return {c: (pct(got.get(c, (0, None))[0], active.get(c, 0)), got.get(c, (0, None))[1]) for c in m.centre_ids}
 
 
-def pending(m: Month) -> Found:
-    """I09, I17: records another part of the project adds (vaccines, staff records); not applicable until wired."""
-    return {c: (None, None) for c in m.centre_ids}
+def vaccines_up_to_date(m: Month) -> Found:
+    """I09: share of active children with no overdue EPI dose at the period's end (domain.vaccines' catch-up rule)."""
+    overdue, active = children_overdue(m.session, m.centre_ids, m.last), _active_children(m)
+    return {c: (pct(active.get(c, 0) - overdue.get(c, 0), active.get(c, 0)), None) for c in m.centre_ids}
+
+
+def staff_records(m: Month) -> Found:
+    """I17: share of active teachers and heads whose record has a position, a qualification and training hours."""
+    rows = m.session.execute(select(Staff.centre_id, func.count(), func.count().filter(
+        Staff.position != "", Staff.qualification != "", Staff.training_hours > 0))
+        .where(Staff.centre_id.in_(m.centre_ids), Staff.active, Staff.role.in_(("teacher", "head")))
+        .group_by(Staff.centre_id)).all()
+    got = {cid: pct(complete, n) for cid, n, complete in rows}
+    return {c: (got.get(c), None) for c in m.centre_ids}
 
 
 def child_records(m: Month) -> Found:
@@ -324,7 +336,7 @@ def complaints_answered(m: Month) -> Found:
 
 
 MEASURES = {"I01": checkins, "I02": health_checks, "I03": lunch_menus, "I04": lunch_photos, "I05": activities,
-            "I06": learning_domains, "I07": attendance_rate, "I08": growth_measured, "I09": pending,
+            "I06": learning_domains, "I07": attendance_rate, "I08": growth_measured, "I09": vaccines_up_to_date,
             "I10": child_records, "I11": guardians_linked, "I12": parent_group, "I13": consents, "I14": van_checks,
-            "I15": alerts_in_time, "I16": head_registered, "I17": pending, "I18": teachers_recording,
+            "I15": alerts_in_time, "I16": head_registered, "I17": staff_records, "I18": teachers_recording,
             "I19": survey_response, "I20": complaints_answered}

@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from domain.calendar import school_days
+from domain.vaccines import CURRENT, SCHEDULES, add_months
 from models import (Activity, Alert, Attendance, ChildGuardian, Guardian, LineGroup, Lunch, Measurement,
-                    Media, Staff)
+                    Media, Staff, VaccineDose)
 
 BKK = timezone(timedelta(hours=7))
 NOV = school_days(date(2026, 11, 1), date(2026, 11, 30))  # 21 school days; the last three: 26, 27, 30
@@ -26,18 +27,22 @@ def month(org, session, clock):
 
     By hand, K0001: I01 18/21 days = 85.7 % (done, last 25 Nov < 26 Nov = the third-last school day: not current),
     I02 100 % of arrivals (not current, same day), I07 72/84 child-days = 85.7 % (not current), I11 3/4 children
-    = 75 %, every other indicator 100 % or not applicable → done 20/20, 3 not current → score 17 → 3 stars, group 2.
+    = 75 %, every other indicator 100 % or not applicable (every child has every EPI dose due by 54 months, the head's
+    record is complete) → done 20/20, 3 not current → score 17 → 3 stars, group 2.
     Every child has a photo consent from the enrolment form (the org fixture), so I13 = 100 % at both centres.
-    K0002: done only I13 and the 6 indicators that do not apply (I09, I14, I15, I17, I19, I20) → score 7 → 1 star,
-    group 3;
+    K0002: done only I13 and the 5 indicators that do not apply (I14, I15, I17 — no staff —, I19, I20); I09 = 0 %
+    (its child has no dose recorded) → score 6 → 1 star, group 3;
     I03 = 5/21 days = 23.8 %, I04 = 0/5 lunches with a photo.
     """
     k1, k2 = org["centres"]["K0001"], org["centres"]["K0002"]
     kids = [org["children"][f"C00000{n}"] for n in range(1, 5)]
     assert len(NOV) == 21
-    session.add(Staff(centre_id=k1.id, role="head", name="หัวหน้าวิไล", line_user_id="Uhead"))
+    session.add(Staff(centre_id=k1.id, role="head", name="หัวหน้าวิไล", line_user_id="Uhead", position="หัวหน้าศูนย์",
+                      qualification="ปริญญาตรี การศึกษาปฐมวัย", training_hours=24))
     for child in kids:
         child.address = "12 หมู่ 3"
+        session.add_all(VaccineDose(child_id=child.id, code=dose.code, given_on=add_months(child.birth_date, dose.months),
+                                    recorded_by="Uhead") for dose in SCHEDULES[CURRENT] if dose.months <= 48)
         session.add(Measurement(child_id=child.id, measured_on=date(2026, 11, 10), weight_kg=14.0, height_cm=96.0))
     mother = session.query(Guardian).one()
     mother.line_user_id = "Umother"
@@ -82,7 +87,8 @@ def test_operator_evaluates_a_month_whose_groups_and_stars_were_worked_out_by_ha
     assert k1["why"] == ("3 ดาว: ตัวชี้วัดครบ 20/20, ข้อมูลไม่เป็นปัจจุบัน 3 ตัว: เช็คชื่อเด็กทุกวันเรียน, "
                          "ตรวจสุขภาพเด็กประจำวัน, อัตราการมาเรียน")
     assert (k2["group"], k2["stars"]) == (3, 1)
-    assert [c for c, m in k2["indicators"].items() if m["done"]] == ["I09", "I13", "I14", "I15", "I17", "I19", "I20"]
+    assert [c for c, m in k2["indicators"].items() if m["done"]] == ["I13", "I14", "I15", "I17", "I19", "I20"]
+    assert k2["indicators"]["I09"]["value"] == 0 and k1["indicators"]["I09"]["value"] == 100
     assert (k2["indicators"]["I03"]["value"], k2["indicators"]["I04"]["value"]) == (23.8, 0.0)
 
 

@@ -18,7 +18,8 @@ from handlers.photos import offer_filing
 from models import Attendance, Centre, Child, PhotoScan
 
 PAGE = 10
-ARRIVED_TEXT = re.compile(r"^(?:มา(?:แล้ว)?\s+(?P<before>\S.*)|(?P<after>\S.*?)\s*มาแล้ว(?:ค่ะ|คะ|ครับ)?)$")
+# Linear on any text: the greedy `.*` backs off once from the end to the last "มาแล้ว" (spaces stripped after).
+ARRIVED_TEXT = re.compile(r"^(?:มา(?:แล้ว)?\s++(?P<before>\S.*)|(?P<after>\S.*)มาแล้ว(?:ค่ะ|คะ|ครับ)?)$")
 PHOTO_ADVICE = ("ยังอ่านบัตร QR ในรูปไม่ได้ค่ะ ลองถ่ายใหม่แบบนี้นะคะ\n"
                 "• วางบัตรบนโต๊ะ ถ่ายจากด้านบน ห่างประมาณหนึ่งช่วงแขน\n"
                 "• ให้เห็นบัตรครบทุกมุม ไม่มีนิ้วบัง\n"
@@ -136,7 +137,7 @@ def register(router: Router) -> None:
         name is ambiguous."""
         centre = work_centre(ctx)
         found = ARRIVED_TEXT.match(ctx.text)
-        names = found.group("before") or found.group("after")
+        names = (found.group("before") or found.group("after")).strip()
         matched, ambiguous, unknown = match_names(ctx.session, centre.id, names)
         shared = shares_to_parents(ctx, centre.id)
         lines = []

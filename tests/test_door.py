@@ -90,3 +90,27 @@ def test_poison_pills_already_stored_never_block_the_chats_behind_them(app, line
     result = app.test_cli_runner().invoke(args=["inbox", "failed"])
     assert "pill-msg" in result.output and f"{len(pills)} failed event(s)" in result.output
 
+
+
+def test_teacher_sending_10000_character_texts_gets_answers(chat, people, org, session, clock):
+    """Texts built to make backtracking regexes take seconds; bench/regex.py times every pattern on them."""
+    from tests.conftest import at_local
+
+    at_local(clock, "07:30")
+    arrived = texts(chat.text("Uteacher", "ภูผา" + " " * 10_000 + "มาแล้ว"))
+    assert "✅ ภูผา มาแล้ว" in arrived
+    for body in ("ก" + " " * 10_000 + "ก", "น้อง" + "ภ" * 5_000 + "3" * 5_000 + "x", "1" * 10_000 + "x",
+                 "ส่ง" + " " * 10_000 + "x"):
+        assert "ไม่เข้าใจ" in texts(chat.text("Uteacher", body))
+
+
+def test_bot_answers_are_cut_in_utf16_units_as_line_counts_them():
+    from bot.messages import text
+    from simulator.schema import request_errors
+
+    thai = text("ก" * 5_000)
+    assert thai["text"] == "ก" * 5_000, "5,000 Thai characters are 5,000 units: nothing is cut"
+    emoji = text("ก" * 4_999 + "😀" * 3)
+    assert emoji["text"] == "ก" * 4_999, "a half emoji is not sent"
+    for message in (thai, emoji):
+        assert request_errors("POST", "/v2/bot/message/push", {"to": "U1", "messages": [message]}) == []

@@ -114,3 +114,28 @@ def test_bot_answers_are_cut_in_utf16_units_as_line_counts_them():
     assert emoji["text"] == "ก" * 4_999, "a half emoji is not sent"
     for message in (thai, emoji):
         assert request_errors("POST", "/v2/bot/message/push", {"to": "U1", "messages": [message]}) == []
+
+
+def test_operator_logs_never_hold_a_signed_link():
+    """gunicorn's access line (gunicorn.conf.py) and werkzeug's request line (`flask run`) drop the signature."""
+    import logging
+    import runpy
+    from datetime import timedelta
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from bot.redact import RedactSignatures
+
+    link = "/media/k3y/original?e=1790000000&s=0123456789abcdef0123"
+    fmt = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))["access_log_format"]
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": link, "PATH_INFO": link.split("?")[0], "QUERY_STRING":
+               link.split("?")[1], "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_REFERER": "https://x.example" + link}
+    resp = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    line = fmt % Logger(Config()).atoms(resp, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=3))
+    assert "/media/k3y/original" in line and "0123456789abcdef" not in line
+    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '"%s" %s', (f"GET {link} HTTP/1.1", 200), None)
+    RedactSignatures().filter(record)
+    assert "0123456789abcdef" not in record.getMessage() and "/media/k3y/original?e=1790000000&s=" in record.getMessage()

@@ -33,6 +33,8 @@ class Config:
     REPLY_TOKEN_MAX_AGE_SECONDS: float = 50.0
     INVITE_DAYS: int = 7
     MEDIA_DIR: str = str(DEFAULT_SQLITE.parent / "media")
+    MEDIA_S3_URL: str = ""  # https://ACCESS_KEY:SECRET_KEY@host[:port]/bucket[/prefix]; set: media go there
+    MEDIA_S3_REGION: str = "us-east-1"
     MEDIA_RETENTION_DAYS: int = 365
     LINK_HOURS: int = 72
 

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import transaction, upsert_insert
+from bot.db import transaction
 from bot.line_api import LineApi, LineResult
 from models import OutboxMessage, Setting
+from models.insert import insert_once
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,7 @@ def _queue(session: Session, row: OutboxMessage, now: datetime) -> OutboxMessage
     values = {column.key: getattr(row, column.key) for column in OutboxMessage.__table__.columns
               if getattr(row, column.key) is not None}
     values.update(created_at=now, next_attempt_at=now)
-    session.execute(upsert_insert(session, OutboxMessage).values(**values)
-                    .on_conflict_do_nothing(index_elements=["retry_key"]))
+    session.execute(insert_once(session, OutboxMessage, values, on=["retry_key"]))
     return session.scalars(select(OutboxMessage).where(OutboxMessage.retry_key == row.retry_key)).one()
 
 

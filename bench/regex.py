@@ -53,7 +53,8 @@ def module_patterns() -> dict[str, re.Pattern]:
 def adversarial(n: int) -> dict[str, str]:
     """Texts of about n characters that drive backtracking regexes into quadratic time."""
     return {"a*n": "ก" * n, "digits": "1" * n, "spaces": "ก" + " " * n + "ก", "words": "ภูผา " * (n // 5),
-            "words+digits": "ภูผา 3" * (n // 6), "มา-words": "มา " * (n // 3) + "!", "มาแล้ว": "มาแล้ว " * (n // 7) + "x",
+            "words+digits": "ภูผา 3" * (n // 6), "มา-words": "มา " * (n // 3) + "!",
+            "มาแล้ว": "มาแล้ว " * (n // 7) + "x",
             "name+digits": "น้อง" + "ภ" * (n // 2) + "3" * (n // 2) + "x", "tabs-digits": ("1 " * (n // 2)) + "x",
             "ส่ง": "ส่ง" + " " * n + "x", "dots": "1." * (n // 2) + "x", "colon": "1:" * (n // 2) + "x"}
 

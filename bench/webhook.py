@@ -310,10 +310,10 @@ def run(db: str, url: str, workers: int, args, workdir: Path) -> dict:
         if args.web_threads:
             argv += ["--threads", str(args.web_threads)]
         procs.start(f"web-{tag}", argv + ["bot:create_app()"], env)
-        wait_for(lambda: http_ok(web_port, "/healthz"), 30, "gunicorn")
+        wait_for(lambda: http_ok(web_port, "/healthz"), 120, "gunicorn")  # slow to import on a busy machine
         logs = [procs.start(f"worker-{tag}-{k}", [sys.executable, "-m", "bot.worker"], env)[1]
                 for k in range(workers)]
-        wait_for(lambda: all(b"worker started" in p.read_bytes() for p in logs), 30, "workers")
+        wait_for(lambda: all(b"worker started" in p.read_bytes() for p in logs), 120, "workers")
         warm = [platform.webhook_body() for _ in range(2 * args.clients)]  # LINE's own "verify": no events
         burst(web_port, warm, args.clients, 10)
         reqs, per_chat = build_events(platform, args.events, args.users, args.photos, args.photo_share,

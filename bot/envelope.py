@@ -13,7 +13,8 @@ MAX_BODY_BYTES = 1024 * 1024  # LINE documents no webhook body limit; a batch of
 MAX_EVENTS = 1000
 MAX_TIMESTAMP_MS = 4_102_444_800_000  # 2100-01-01: beyond it a timestamp is garbage, not a clock
 _SOURCE_IDS = ("userId", "groupId", "roomId")
-_OPTIONAL_STRINGS = ("webhookEventId", "replyToken", "mode")
+_LONGEST = {"type": 32, "webhookEventId": 64, "replyToken": 128, "mode": 32}  # the inbox's and outbox's columns
+_ID_LENGTH = 64  # LINE's ids are 33 characters; the chat id column holds 64
 _OPTIONAL_OBJECTS = ("message", "postback", "deliveryContext", "joined", "left", "beacon", "link", "things",
                      "unsend", "videoPlayComplete", "follow", "membership", "module", "activated", "deactivated")
 
@@ -46,10 +47,12 @@ def event_problem(event) -> str | None:
         return "not an object"
     if not isinstance(event.get("type"), str) or not event["type"]:
         return "type must be a non-empty string"
+    if any(len(event[key]) > limit for key, limit in _LONGEST.items() if isinstance(event.get(key), str)):
+        return "a field is longer than LINE ever sends"
     stamp = event.get("timestamp")
     if type(stamp) is not int or not 0 <= stamp <= MAX_TIMESTAMP_MS:
         return "timestamp must be an integer of milliseconds"
-    for key in _OPTIONAL_STRINGS:
+    for key in _LONGEST:
         if key in event and not isinstance(event[key], str):
             return f"{key} must be a string"
     for key in _OPTIONAL_OBJECTS:
@@ -60,6 +63,7 @@ def event_problem(event) -> str | None:
         return None
     if not isinstance(source, dict) or not isinstance(source.get("type"), str):
         return "source must be an object with a type"
-    if any(key in source and not isinstance(source[key], str) for key in _SOURCE_IDS):
-        return "source ids must be strings"
+    if any(key in source and (not isinstance(source[key], str) or len(source[key]) > _ID_LENGTH)
+           for key in _SOURCE_IDS):
+        return "source ids must be strings of a LINE id's length"
     return None

@@ -150,9 +150,13 @@ def fail(rt: Runtime, claimed: Claimed, error: str, final: bool = False) -> None
         log.error("event %s dead-lettered after %s attempt(s)", row.webhook_event_id, row.attempts)
         token = row.payload.get("replyToken")
         if token and row.payload.get("type") in ANSWERED_KINDS and not final:
-            outbox.queue_reply(session, token, row.chat_id, [text(SORRY)], key=f"{row.webhook_event_id}:sorry",
-                               deadline=outbox.reply_deadline(row.payload, rt.cfg.REPLY_TOKEN_MAX_AGE_SECONDS),
-                               now=now)
+            try:
+                with session.begin_nested():  # the apology is best effort: the dead letter is kept whatever happens
+                    outbox.queue_reply(session, token, row.chat_id, [text(SORRY)], key=f"{row.webhook_event_id}:sorry",
+                                       deadline=outbox.reply_deadline(row.payload, rt.cfg.REPLY_TOKEN_MAX_AGE_SECONDS),
+                                       now=now)
+            except Exception:
+                log.exception("no apology for %s", row.webhook_event_id)
 
 
 def run_once(rt: Runtime, max_events: int = 10_000) -> int:

@@ -31,7 +31,7 @@ def parse_events(body: bytes) -> list[dict]:
         raise BadEnvelope(f"not JSON: {type(exc).__name__}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
         raise BadEnvelope("events must be a list")
-    events = doc["events"]
+    events = without_nul(doc["events"]) if b"\\u0000" in body else doc["events"]
     if len(events) > MAX_EVENTS:
         raise BadEnvelope(f"more than {MAX_EVENTS} events")
     for n, event in enumerate(events):
@@ -39,6 +39,28 @@ def parse_events(body: bytes) -> list[dict]:
         if problem:
             raise BadEnvelope(f"events[{n}]: {problem}")
     return events
+
+
+def without_nul(value):
+    """The same JSON value with every NUL character in its strings replaced by U+FFFD (PostgreSQL's JSONB
+    cannot hold NUL; a person's text keeps its place). Iterative: the nesting depth does not matter."""
+    def fix(v):
+        return v.replace("\x00", "\ufffd") if isinstance(v, str) else v
+
+    root = [fix(value)]
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        pairs = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in list(pairs):
+            if isinstance(child, (dict, list)):
+                stack.append(child)
+            elif isinstance(child, str):
+                node[key] = fix(child)
+        if isinstance(node, dict):
+            for key in [k for k in node if "\x00" in k]:
+                node[fix(key)] = node.pop(key)
+    return root[0]
 
 
 def event_problem(event) -> str | None:

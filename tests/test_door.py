@@ -140,3 +140,12 @@ def test_operator_logs_never_hold_a_signed_link():
     RedactSignatures().filter(record)
     logged = record.getMessage()
     assert "0123456789abcdef" not in logged and "/media/k3y/original?e=1790000000&s=" in logged
+
+
+def test_person_whose_text_holds_a_nul_character_is_answered(app, rt, line, org):
+    """PostgreSQL's JSONB cannot store NUL: the door replaces it, so the event is kept and answered."""
+    line.add_user("Unul", "ผู้ใช้")
+    body, headers = line.webhook_body(_text_event("Unul", "ช่วย\x00เหลือ"))
+    assert app.test_client().post("/callback", data=body, headers=headers).status_code == 200
+    run_once(rt)
+    assert "ไม่เข้าใจ" in texts(line.bot_messages("Unul"))

@@ -8,3 +8,5 @@ threads = 8
 timeout = 30
 graceful_timeout = 10
 accesslog = "-"
+# The path without its query: signed links (?e=…&s=…) must never reach a log; no referer for the same reason.
+access_log_format = '%(h)s - - %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'

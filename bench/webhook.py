@@ -1,6 +1,8 @@
 """Webhook burst benchmark: ack latency of POST /callback, then end-to-end throughput to the fake LINE.
 
     python bench/webhook.py [--events 2000] [--db sqlite|postgresql|both] [--workers 0,1,2]
+    python bench/webhook.py --db sqlite --workers 1 --rate 50 --photo-share 0.1 --events 1500   # issue 14
+    python bench/webhook.py --db postgresql --workers 2 --rate 200 --photo-share 0.05 --events 4000
 
 For each database and each worker count, from scratch:
   1. a fresh schema (a new SQLite file, or the PostgreSQL database `bench` emptied);
@@ -11,7 +13,11 @@ For each database and each worker count, from scratch:
      (W = 0 measures the web process alone: the events are only stored);
   5. a burst of --events signed text events from --users distinct (unregistered) users, one event per
      POST as LINE sends them, pre-built and pre-signed, posted by --clients threads over keep-alive
-     connections as fast as the server answers. Each POST's time is measured on the client;
+     connections as fast as the server answers, or at --rate events/s (open loop: each POST leaves at its
+     scheduled time whatever the answers before it took). With --photo-share, that share of the events
+     are phone photos of 6–12 QR cards from --photo-senders registered teachers, which the worker
+     downloads and decodes (the morning check-in) while the texts arrive. Each POST's time is measured
+     on the client;
   6. wait until every inbox row is done and no outbox row is pending, then check that every event got
      exactly one answer in its chat (reply, or a push if the reply token had expired).
 
@@ -154,22 +160,53 @@ def http_ok(port: int, path: str) -> bool:
 
 # ---------------------------------------------------------------- the burst
 
-def build_events(platform: LinePlatform, n: int, users: int) -> tuple[list[tuple[bytes, dict]], Counter]:
-    """N signed one-event webhook requests from `users` people, round robin; and events per chat."""
+TEACHER = "Uteacher{:024x}"
+
+
+def card_photos(count: int) -> list[bytes]:
+    """Phone-like photos of 6–12 QR cards (simulator.photos), made once per run."""
+    from simulator.photos import synthetic_set
+
+    return [data for data, _ in synthetic_set(count, seed=14)]
+
+
+def register_teachers(url: str, count: int) -> None:
+    """LINE users with the teacher role: their photos are downloaded and decoded by the worker."""
+    from sqlalchemy.orm import Session
+
+    from models import LineUser
+
+    engine = create_engine(sa_url(url))
+    with Session(engine) as session:
+        session.add_all(LineUser(line_user_id=TEACHER.format(k), role="teacher") for k in range(count))
+        session.commit()
+    engine.dispose()
+
+
+def build_events(platform: LinePlatform, n: int, users: int, photos: list[bytes] = (), photo_share: float = 0.0,
+                 senders: int = 1) -> tuple[list[tuple[bytes, dict]], Counter]:
+    """N signed one-event webhook requests from `users` people, round robin (every 1/photo_share-th a teacher's
+    photo); and events per chat."""
     built: list[tuple[bytes, dict]] = []
     platform.deliver = lambda body, headers: built.append((body, headers)) or 200
     phrases = ["สวัสดีค่ะ", "ช่วยเหลือ", "ลูกมาโรงเรียนวันนี้ไหมคะ", "ขอบคุณค่ะ", "เมนูอาหารกลางวัน"]
     per_chat: Counter = Counter()
+    every = round(1 / photo_share) if photos and photo_share > 0 else 0
     for i in range(n):
-        user = f"U{i % users:032x}"
-        platform.text(user, phrases[i % len(phrases)])
+        if every and i % every == every // 2:
+            user = TEACHER.format((i // every) % senders)
+            platform.image(user, photos[(i // every) % len(photos)])
+        else:
+            user = f"U{i % users:032x}"
+            platform.text(user, phrases[i % len(phrases)])
         per_chat[user] += 1
     platform.deliver = None
     return built, per_chat
 
 
-def burst(port: int, requests_: list[tuple[bytes, dict]], clients: int, time_limit: float) -> dict:
-    """POST every request once from `clients` threads; per-request client-side latency and statuses."""
+def burst(port: int, requests_: list[tuple[bytes, dict]], clients: int, time_limit: float, rate: float = 0) -> dict:
+    """POST every request once from `clients` threads (at `rate` per second when given); per-request
+    client-side latency and statuses."""
     counter = itertools.count()
     lock = threading.Lock()
     latencies: list[float] = []
@@ -186,6 +223,10 @@ def burst(port: int, requests_: list[tuple[bytes, dict]], clients: int, time_lim
             if i >= len(requests_):
                 break
             body, headers = requests_[i]
+            if rate:
+                wait = start + i / rate - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
             t0 = time.perf_counter()
             first = first if first is not None else time.time()
             try:
@@ -207,6 +248,7 @@ def burst(port: int, requests_: list[tuple[bytes, dict]], clients: int, time_lim
                 starts.append(first)
 
     threads = [threading.Thread(target=client, name=f"bench-client-{k}") for k in range(clients)]
+    start = time.perf_counter()
     t0 = time.time()
     for t in threads:
         t.start()
@@ -250,6 +292,9 @@ def run(db: str, url: str, workers: int, args, workdir: Path) -> dict:
     platform = LinePlatform(SECRET, TOKEN, spec=None, monthly_limit=None)
     for i in range(args.users):
         platform.add_user(f"U{i:032x}", f"ผู้ใช้ {i}")
+    for k in range(args.photo_senders):
+        platform.add_user(TEACHER.format(k), f"ครู {k}")
+    register_teachers(url, args.photo_senders)
     line = serve(platform)
     procs = Procs(workdir)
     engine = create_engine(sa_url(url))
@@ -265,14 +310,15 @@ def run(db: str, url: str, workers: int, args, workdir: Path) -> dict:
         if args.web_threads:
             argv += ["--threads", str(args.web_threads)]
         procs.start(f"web-{tag}", argv + ["bot:create_app()"], env)
-        wait_for(lambda: http_ok(web_port, "/healthz"), 30, "gunicorn")
+        wait_for(lambda: http_ok(web_port, "/healthz"), 120, "gunicorn")  # slow to import on a busy machine
         logs = [procs.start(f"worker-{tag}-{k}", [sys.executable, "-m", "bot.worker"], env)[1]
                 for k in range(workers)]
-        wait_for(lambda: all(b"worker started" in p.read_bytes() for p in logs), 30, "workers")
+        wait_for(lambda: all(b"worker started" in p.read_bytes() for p in logs), 120, "workers")
         warm = [platform.webhook_body() for _ in range(2 * args.clients)]  # LINE's own "verify": no events
         burst(web_port, warm, args.clients, 10)
-        reqs, per_chat = build_events(platform, args.events, args.users)
-        result = burst(web_port, reqs, args.clients, args.burst_limit)
+        reqs, per_chat = build_events(platform, args.events, args.users, args.photos, args.photo_share,
+                                      args.photo_senders)
+        result = burst(web_port, reqs, args.clients, args.burst_limit, args.rate)
         acked = result["statuses"].get(200, 0)
         finished, inbox, outbox = (drain(engine, acked, args.timeout) if workers
                                    else (False, *db_counts(engine)))
@@ -333,6 +379,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="worker process counts to run; 0 = web only (ack latency without worker contention)")
     p.add_argument("--pg-url", default=os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT),
                    help="PostgreSQL database to use (created if absent, its public schema is emptied)")
+    p.add_argument("--rate", type=float, default=0, help="events per second (0 = as fast as answered)")
+    p.add_argument("--photo-share", type=float, default=0.0, help="share of events that are card photos")
+    p.add_argument("--photo-senders", type=int, default=5, help="registered teachers sending the photos")
     p.add_argument("--web-workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     p.add_argument("--web-threads", type=int, help="gunicorn threads per worker (default: gunicorn.conf.py)")
     p.add_argument("--burst-limit", type=float, default=120, help="seconds the burst may take at most")
@@ -344,6 +393,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     counts = [int(x) for x in args.workers.split(",") if x.strip()]
+    args.photos = card_photos(4) if args.photo_share > 0 else []
     dbs = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     results = []
     with tempfile.TemporaryDirectory(prefix="smartkids-bench-") as tmp:
@@ -357,7 +407,9 @@ def main(argv=None) -> int:
                     continue
             for workers in counts:
                 url = fresh_sqlite(workdir, f"w{workers}") if db == "sqlite" else fresh_pg(args.pg_url)
-                print(f"{db}: {args.events} events from {args.users} users, {args.clients} clients, "
+                pace = f" at {args.rate:.0f}/s" if args.rate else ""
+                pics = f", {args.photo_share:.0%} card photos" if args.photos else ""
+                print(f"{db}: {args.events} events{pace}{pics} from {args.users} users, {args.clients} clients, "
                       f"{workers} worker process(es) …", flush=True)
                 try:
                     results.append(run(db, url, workers, args, workdir))

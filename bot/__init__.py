@@ -8,6 +8,7 @@ from flask import Flask
 from bot.config import from_env
 from bot.db import make_engine, make_sessionmaker
 from bot.line_api import LineApi
+from bot.redact import RedactSignatures
 from bot.router import Router
 from bot.runtime import Runtime, shifted_clock
 
@@ -30,4 +31,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     logging.getLogger("bot").setLevel(cfg.LOG_LEVEL.upper())
+    if not any(isinstance(f, RedactSignatures) for f in logging.getLogger("werkzeug").filters):
+        logging.getLogger("werkzeug").addFilter(RedactSignatures())
     return app

@@ -1,6 +1,6 @@
 """Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards |
-richmenu sync | worker | access revoke | privacy export | privacy erase | audit show | staff export |
-evaluate`."""
+richmenu sync | worker | inbox failed | access revoke | privacy export | privacy erase | audit show |
+staff export | evaluate`."""
 from __future__ import annotations
 
 import sys
@@ -134,10 +134,28 @@ def worker_command(once):
         run_forever(rt, threading.Event())
 
 
+inbox_cli = AppGroup("inbox", help="Webhook events the worker stored.")
+
+
+@inbox_cli.command("failed")
+@click.option("--limit", default=50, show_default=True, help="newest first")
+def inbox_failed(limit):
+    """List dead-lettered events (failed every attempt; their chats went on without them)."""
+    from bot.inbox import dead_letters
+
+    with _rt().sessions() as session:
+        rows = dead_letters(session, limit)
+        for row in rows:
+            last = (row.error or "").strip().splitlines()[-1:] or [""]
+            click.echo(f"{row.id}\t{row.webhook_event_id}\t{row.chat_id}\t{row.event_type}\t"
+                       f"{row.attempts}\t{row.processed_at:%Y-%m-%d %H:%M}\t{last[0][:200]}")
+    click.echo(f"{len(rows)} failed event(s)")
+
+
 def register(app: Flask) -> None:
     """Attach the operator commands to the app."""
     for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command,
-                  access_cli, privacy_cli, audit_cli, evaluate_command):
+                  inbox_cli, access_cli, privacy_cli, audit_cli, evaluate_command):
         app.cli.add_command(group)
     app.cli.add_command(staff_cli)
 

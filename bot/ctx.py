@@ -4,11 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import Event, TextMessageContent
 from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages import text
+from bot.prefetch import GONE, Prefetched, read_codes
 from bot.router import parse_postback
 from bot.runtime import Runtime
 from domain.identity import Actor, resolve
@@ -29,6 +31,7 @@ class Ctx:
     user: LineUser | None
     now: datetime
     event_key: str
+    prefetched: Prefetched = field(default_factory=Prefetched)
     _replies: list = field(default_factory=list)
     _pushes: int = 0
     _actor: Actor | None = None
@@ -117,14 +120,22 @@ class Ctx:
         outbox.queue_push(self.session, to, list(messages), key=key or f"{self.event_key}:push:{self._pushes}",
                           now=self.now, priority=priority)
 
-    def loading(self, seconds: int = 20) -> None:
-        """Show LINE's loading animation while a slow answer is prepared (1:1 chats only; best effort)."""
-        if self.chat_type == "user":
-            self.rt.line.loading(self.chat_id, seconds)
-
     def content(self, message_id: str) -> bytes:
-        """Download what the user sent (do it at once: LINE content expires)."""
+        """What the user sent: fetched before the transaction (phase 1) or, for an earlier message, from LINE now."""
+        if message_id in self.prefetched.failed:
+            raise self.prefetched.failed[message_id]
+        if message_id in self.prefetched.content:
+            return self.prefetched.content[message_id]
         return self.rt.line.content(message_id)
+
+    def photo_codes(self, message_id: str) -> list[str] | dict:
+        """The QR texts in a sent photo (decoded in phase 1), or why there are none ({"bad": …} / {"none": True})."""
+        if message_id not in self.prefetched.codes:
+            try:
+                self.prefetched.codes[message_id] = read_codes(self.content(message_id))
+            except ApiException:
+                self.prefetched.codes[message_id] = {"bad": GONE}
+        return self.prefetched.codes[message_id]
 
     def flush(self) -> None:
         """Write the collected replies to the outbox: one reply, any overflow as pushes."""

@@ -12,6 +12,9 @@ from models.insert import insert_once
 
 from models import InboxEvent
 
+MAX_ATTEMPTS = 3
+LEASE = timedelta(minutes=2)  # longer than a download (20 s timeout) plus a decode (CPU budget 200 ms)
+
 
 def chat_id_of(event: dict) -> str:
     """The chat an event belongs to: the group, the room, or the user's 1:1 chat."""
@@ -30,7 +33,7 @@ def store_events(session: Session, events: list[dict], now: datetime) -> int:
     if not events:
         return 0
     rows = [{"webhook_event_id": event_id_of(e), "chat_id": chat_id_of(e), "event_type": e.get("type", "?"),
-             "event_ts": int(e.get("timestamp") or 0), "payload": e, "status": "pending",
+             "event_ts": e["timestamp"], "payload": e, "status": "pending",
              "attempts": 0, "received_at": now, "available_at": now} for e in events]
     stmt = insert_once(session, InboxEvent, rows, on=["webhook_event_id"])
     return session.execute(stmt).rowcount or 0
@@ -56,12 +59,23 @@ def claim_next(session: Session, now: datetime, candidates: int = 20) -> InboxEv
     return session.scalar(query)
 
 
-def retry_later(row: InboxEvent, error: str, now: datetime, max_attempts: int = 3) -> bool:
-    """Record a failed attempt; returns True when the event is given up (status 'failed')."""
+def lease(row: InboxEvent, now: datetime, hold: timedelta = LEASE) -> None:
+    """Take a claimed event for one attempt: the chat waits behind it until it is settled or the lease ends."""
     row.attempts += 1
+    row.available_at = now + hold
+
+
+def settle_failure(row: InboxEvent, error: str, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> bool:
+    """Record a failed attempt; returns True when the event is dead-lettered (status 'failed', never retried)."""
     row.error = error[-4000:]
     if row.attempts >= max_attempts:
         row.status, row.processed_at = "failed", now
         return True
     row.available_at = now + timedelta(seconds=2 ** row.attempts)
     return False
+
+
+def dead_letters(session: Session, limit: int = 50) -> list[InboxEvent]:
+    """The newest events given up on, for the operator (`flask --app bot inbox failed`)."""
+    return list(session.scalars(select(InboxEvent).where(InboxEvent.status == "failed")
+                                .order_by(InboxEvent.processed_at.desc(), InboxEvent.id.desc()).limit(limit)))

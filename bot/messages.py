@@ -25,9 +25,17 @@ def say(label: str, text: str | None = None) -> dict:
     return {"type": "message", "label": label[:MAX_LABEL], "text": text or label}
 
 
+def utf16_clip(body: str, limit: int) -> str:
+    """`body` cut to at most `limit` UTF-16 code units (how LINE counts text: an emoji counts 2)."""
+    units = body.encode("utf-16-le")
+    if len(units) <= 2 * limit:
+        return body
+    return units[:2 * limit].decode("utf-16-le", errors="ignore")  # a half emoji at the cut is dropped
+
+
 def text(body: str, quick: list[dict] | None = None) -> dict:
     """A text message, cut to LINE's limit, with optional quick-reply actions (at most 13)."""
-    msg = {"type": "text", "text": body[:MAX_TEXT]}
+    msg = {"type": "text", "text": utf16_clip(body, MAX_TEXT)}
     if quick:
         msg["quickReply"] = {"items": [{"type": "action", "action": a} for a in quick[:MAX_QUICK]]}
     return msg

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import transaction
 from bot.line_api import LineApi, LineResult
 from models import OutboxMessage, Setting
+from models.insert import insert_once
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,10 @@ def retry_key(stable_key: str) -> str:
 
 def reply_deadline(event: dict, max_age_seconds: float) -> datetime:
     """When an event's reply token should be treated as expired (LINE: about a minute)."""
-    sent_at = datetime.fromtimestamp(event.get("timestamp", 0) / 1000, timezone.utc)
+    try:
+        sent_at = datetime.fromtimestamp(event.get("timestamp", 0) / 1000, timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):  # not a time LINE would send: treat the token as spent
+        sent_at = datetime.fromtimestamp(0, timezone.utc)
     return sent_at + timedelta(seconds=max_age_seconds)
 
 
@@ -46,13 +50,12 @@ def queue_push(session: Session, to: str, messages: list[dict], *, key: str, now
 
 
 def _queue(session: Session, row: OutboxMessage, now: datetime) -> OutboxMessage:
-    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.retry_key == row.retry_key))
-    if existing is not None:
-        return existing
-    row.created_at = row.next_attempt_at = now
-    session.add(row)
-    session.flush()
-    return row
+    """Insert once per retry key (ON CONFLICT DO NOTHING: two writers racing on one key both get one row)."""
+    values = {column.key: getattr(row, column.key) for column in OutboxMessage.__table__.columns
+              if getattr(row, column.key) is not None}
+    values.update(created_at=now, next_attempt_at=now)
+    session.execute(insert_once(session, OutboxMessage, values, on=["retry_key"]))
+    return session.scalars(select(OutboxMessage).where(OutboxMessage.retry_key == row.retry_key)).one()
 
 
 def quota_exhausted(session: Session, now: datetime) -> bool:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from models.insert import insert_once
 from domain.alerts import settle_child
-from domain.qr import PREFIX, verify_qr
+from domain.keys import Keyring
+from domain.qr import OURS, verify_qr
 from domain.expected import arrived_clause, on_leave_clause
 from domain.names import label, narrow
 from domain.thai import thai_date
@@ -32,13 +33,13 @@ class CardCheck:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (reason key, shown label)
 
 
-def check_cards(session: Session, payloads: list[str], centre_id: int, secret: bytes) -> CardCheck:
+def check_cards(session: Session, payloads: list[str], centre_id: int, keys: Keyring) -> CardCheck:
     """Verify each decoded payload's signature, version and centre; never accept a forged or revoked card."""
     result = CardCheck()
     for payload in dict.fromkeys(p.strip() for p in payloads):
-        verified = verify_qr(payload, secret)
+        verified = verify_qr(payload, keys)
         if verified is None:
-            reason = "forged" if payload.startswith(PREFIX + ".") else "foreign"
+            reason = "forged" if payload.startswith(OURS) else "foreign"
             result.refused.append((reason, _short(payload)))
             continue
         code, version = verified

@@ -2,7 +2,7 @@
 
 Card size, 85 × 110 mm portrait at 300 dpi (1004 × 1299 px), four to an A4 page:
 - The QR is drawn 52 mm wide (quiet zone of 4 modules around it, inside the card's white), with
-  error correction Q (25 %): the payload 'SK1.C000001.1.ABCDEFGHIJ' is alphanumeric, so it fits a
+  error correction Q (25 %): the payload 'SK2.7.C000001.1.ABCDEFGHIJ' is alphanumeric, so it fits a
   version-2 code (25 modules) and each module is about 2 mm on paper.
 - A teacher photographing 6–12 cards laid on a table at arm's length frames about 40–60 cm across;
   a 12 MP phone (4032 px) then sees 7–10 px per mm, so 14–20 px per module, and still about 8 px per

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.keys import Keyring
 from models import Centre, Child, District, Invite, InviteAttempt, Lao, Province
 from models.identity import ROLES
 
@@ -33,12 +34,12 @@ def looks_like_code(text: str | None) -> bool:
     return bool(text and CODE_RE.match(text.strip()))
 
 
-def _digest(code: str, secret: bytes) -> str:
+def _digest(code: str, key: bytes) -> str:
     clean = re.sub(r"[-\s]", "", code).upper()
-    return hmac.new(secret, clean.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, clean.encode(), hashlib.sha256).hexdigest()
 
 
-def create_invite(session: Session, role: str, scope_code: str, secret: bytes, now: datetime, *,
+def create_invite(session: Session, role: str, scope_code: str, keys: Keyring, now: datetime, *,
                   days: float = 7, created_by: str = "cli") -> str:
     """Store a new single-use code (only its hash is kept) and return it as 'ABCD-EFGH'."""
     if role not in ROLES + ("group",):
@@ -47,7 +48,7 @@ def create_invite(session: Session, role: str, scope_code: str, secret: bytes, n
     if session.scalar(select(model.id).where(model.code == scope_code)) is None:
         raise ValueError(f"unknown scope '{scope_code}' for role {role} (expected a {model.__tablename__} code)")
     code = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    session.add(Invite(code_hash=_digest(code, secret), kind="group" if role == "group" else "role", role=role,
+    session.add(Invite(code_hash=_digest(code, keys.derive("invite")), kind="group" if role == "group" else "role", role=role,
                        scope_code=scope_code, created_by=created_by, created_at=now,
                        expires_at=now + timedelta(days=days)))
     session.flush()
@@ -64,12 +65,13 @@ def failures_wait(session: Session, line_user_id: str, now: datetime) -> int:
     return max(1, int((times[-MAX_FAILURES] + FAILURE_WINDOW - now).total_seconds() // 60) + 1)
 
 
-def find_invite(session: Session, code: str, line_user_id: str, secret: bytes, now: datetime) -> Invite:
+def find_invite(session: Session, code: str, line_user_id: str, keys: Keyring, now: datetime) -> Invite:
     """The usable invite for `code`, or InviteError; failed tries count toward the rate limit."""
     wait = failures_wait(session, line_user_id, now)
     if wait:
         raise InviteError("limited", wait_minutes=wait)
-    invite = session.scalar(select(Invite).where(Invite.code_hash == _digest(code, secret)).with_for_update())
+    hashes = [_digest(code, key) for key in keys.candidates("invite")]  # codes issued before a key rotation too
+    invite = session.scalar(select(Invite).where(Invite.code_hash.in_(hashes)).with_for_update())
     reason = None if invite else "unknown"
     if invite and invite.used_at is not None:
         reason = "used"

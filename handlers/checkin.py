@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import ImageMessageContent
 from sqlalchemy import select
 
@@ -13,16 +12,16 @@ from domain.absences import KIND_SHORT, late_time, notices_on
 from domain.attendance import (AFTERNOON, REFUSED, attendance_of, check_cards, match_names, not_arrived,
                                record_arrival, record_departure)
 from domain.glossary import ALL_HEALTHY
-from domain.images import BadPhoto, open_photo
 from domain.names import choice_label, label
-from domain.qr_decode import decode_photo
 from domain.thai import hhmm
-from handlers.actors import bound_centre_id, is_recorder, shares_to_parents, staff_rows, work_centre
+from handlers.actors import bound_centre_id, is_recorder, is_registered, shares_to_parents, staff_rows, work_centre
+from handlers.common import REGISTER_HELP, quick_for
 from handlers.photos import offer_filing
 from models import Attendance, Centre, Child, LineGroup, PhotoScan
 
 PAGE = 10
-ARRIVED_TEXT = re.compile(r"^(?:มา(?:แล้ว)?\s+(?P<before>\S.*)|(?P<after>\S.*?)\s*มาแล้ว(?:ค่ะ|คะ|ครับ)?)$")
+# Linear on any text: the greedy `.*` backs off once from the end to the last "มาแล้ว" (spaces stripped after).
+ARRIVED_TEXT = re.compile(r"^(?:มา(?:แล้ว)?\s++(?P<before>\S.*)|(?P<after>\S.*)มาแล้ว(?:ค่ะ|คะ|ครับ)?)$")
 PHOTO_ADVICE = ("ยังอ่านบัตร QR ในรูปไม่ได้ค่ะ ลองถ่ายใหม่แบบนี้นะคะ\n"
                 "• วางบัตรบนโต๊ะ ถ่ายจากด้านบน ห่างประมาณหนึ่งช่วงแขน\n"
                 "• ให้เห็นบัตรครบทุกมุม ไม่มีนิ้วบัง\n"
@@ -150,7 +149,7 @@ def register(router: Router) -> None:
         name is ambiguous."""
         centre = work_centre(ctx)
         found = ARRIVED_TEXT.match(ctx.text)
-        names = found.group("before") or found.group("after")
+        names = (found.group("before") or found.group("after")).strip()
         matched, ambiguous, unknown = match_names(ctx.session, centre.id, names)
         shared = shares_to_parents(ctx, centre.id)
         lines = []
@@ -198,7 +197,9 @@ def scan_photo(ctx, purpose: str | None):
             ctx.reply(text("กลุ่มนี้ยังไม่ได้เชื่อมกับศูนย์ค่ะ ขอรหัสโดยพิมพ์ \"เชื่อมกลุ่มผู้ปกครอง\" ในแชตส่วนตัวกับบอท "
                            "แล้วพิมพ์รหัสในกลุ่มนี้ก่อนเช็คชื่อนะคะ"))
         return END  # a parent's photo in a group is chatter; only staff photos are read there
-    ctx.loading()
+    if not is_registered(ctx):
+        ctx.reply(text(REGISTER_HELP, quick_for(ctx)))  # never downloaded nor decoded for an unknown sender
+        return END
     scan = record_scan(ctx, centre.id if centre else None, purpose or "arrival")
     scan.outcome = decode_and_record(ctx, scan, centre, purpose)
     ctx.session.flush()
@@ -230,7 +231,7 @@ def record_scan(ctx, centre_id: int | None, purpose: str) -> PhotoScan:
 
 def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str | None) -> dict:
     """The outcome of one photo: children checked in/out now, already done, codes refused, or why unreadable."""
-    found = photo_codes(ctx, scan.message_id)
+    found = ctx.photo_codes(scan.message_id)
     if isinstance(found, dict):
         return found
     if centre is None:
@@ -252,18 +253,6 @@ def decode_and_record(ctx, scan: PhotoScan, centre: Centre | None, purpose: str 
             row, created = record_arrival(ctx.session, child, centre, ctx.user_id, "photo", ctx.now, shared)
             outcome["new" if created else "already"].append(child.id)
     return outcome
-
-
-def photo_codes(ctx, message_id: str) -> list[str] | dict:
-    """The QR texts in a sent photo, or the outcome that says why there are none ({"bad": reason} / {"none": True})."""
-    try:
-        image = open_photo(ctx.content(message_id))
-    except BadPhoto as bad:
-        return {"bad": bad.reason}
-    except ApiException:
-        return {"bad": "ดาวน์โหลดรูปไม่ได้ (รูปอาจหมดอายุแล้ว) กรุณาส่งใหม่"}
-    found = decode_photo(image)
-    return [f.text for f in found] if found else {"none": True}
 
 
 def set_members(ctx, scan: PhotoScan) -> list[PhotoScan] | None:

@@ -19,8 +19,8 @@ from handlers.checkin import PAGE, child_button, number, tapped_child
 from models import Attendance, Centre, ChildGuardian, Guardian, LineUser
 
 SEND_HOME_TEXT = re.compile(r"^ส่ง(?:(?P<between>\S.*?)\s*กลับบ้าน|กลับบ้าน\s+(?P<after>\S.*))$")
-TEMPERATURE_TEXT = re.compile(
-    r"^(?:น้อง)?(?P<name>\S+?)\s*(?:มีไข้|ไข้|อุณหภูมิ|วัดไข้(?:ได้)?)?\s*(?P<value>\d{2}(?:[.,]\d{1,2})?)\s*"
+TEMPERATURE_TEXT = re.compile(  # possessive \s*+: one run of spaces is read once (linear on any text)
+    r"^(?:น้อง)?(?P<name>\S+?)\s*+(?:(?:มีไข้|ไข้|อุณหภูมิ|วัดไข้(?:ได้)?)\s*+)?(?P<value>\d{2}(?:[.,]\d{1,2})?)\s*+"
     r"(?:°\s?[cC]|[cC]|องศา(?:เซลเซียส)?)?$")
 PRIVATE = ("ข้อมูลสุขภาพเป็นข้อมูลส่วนตัวของเด็ก กรุณาบันทึกอาการในแชตส่วนตัวกับบอทนะคะ "
            "(ในกลุ่มกด \"สุขภาพปกติทุกคน\" ได้)")

@@ -15,7 +15,7 @@ from domain.thai import hhmm
 from domain.van import (LEG_LABEL, MORNING, arrive, board, boardings, confirm_empty, trip_for, unchecked,
                         van_children, van_codes)
 from handlers.actors import driver_row, is_recorder
-from handlers.checkin import PAGE, PHOTO_ADVICE, number, paged_names, photo_codes, record_scan
+from handlers.checkin import PAGE, PHOTO_ADVICE, number, paged_names, record_scan
 from handlers.common import quick_for
 from models import Child, Staff, VanTrip
 
@@ -142,7 +142,6 @@ def register(router: Router) -> None:
     @router.on(message=ImageMessageContent, when=lambda ctx: driving(ctx) and not is_recorder(ctx))
     def sent_cards(ctx):
         """A driver's photo of QR cards: board every card's child; answer each photo on its own."""
-        ctx.loading()
         found = trip_now(ctx)
         if found is None:
             return
@@ -202,7 +201,7 @@ def board_by_photo(ctx, staff: Staff, trip: VanTrip) -> dict:
     """Read the cards in the photo, board their children, keep a PhotoScan, and say who is still to board."""
     scan = record_scan(ctx, staff.centre_id, "van")
     scan.answered_at = ctx.now  # each of a driver's photos is answered on its own
-    codes = photo_codes(ctx, scan.message_id)
+    codes = ctx.photo_codes(scan.message_id)
     if isinstance(codes, dict):
         scan.outcome = codes
         if "bad" in codes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -18,25 +18,31 @@ from domain.alerts import KINDS, RESOLUTIONS, log_step
 from domain.dashboards import person_name
 from domain.names import label
 from domain.thai import hhmm, thai_date
-from models import Alert, Centre, Child, ChildGuardian, Guardian, Lao, Official
+from models import Alert, Centre, Child, ChildGuardian, Guardian, Lao, LineUser, Official
 
 REPEAT = timedelta(minutes=5)  # urgent alerts come back this often until acknowledged
 RED, ORANGE = "#C62828", "#EF6C00"
 PAGE = 10  # alert bubbles per carousel (+ a header bubble and a "more" bubble ≤ 12)
 
 
+def following(line_user_id_column):
+    """Only LINE users who still follow the OA (an unfollow is a block: pushes to them are wasted)."""
+    return ~exists().where(LineUser.line_user_id == line_user_id_column, LineUser.followed.is_(False))
+
+
 def lao_recipients(session: Session, centre: Centre) -> list[str]:
     """LINE ids of the active officials of the LAO that runs the centre."""
     code = session.scalar(select(Lao.code).where(Lao.id == centre.lao_id))
     return sorted(set(session.scalars(select(Official.line_user_id).where(
-        Official.role == "lao", Official.scope_code == code, Official.active, Official.line_user_id.is_not(None)))))
+        Official.role == "lao", Official.scope_code == code, Official.active, Official.line_user_id.is_not(None),
+        following(Official.line_user_id)))))
 
 
 def guardian_recipients(session: Session, child_id: int) -> list[str]:
     """LINE ids of the child's guardians who linked their LINE account."""
     return sorted(set(session.scalars(select(Guardian.line_user_id).join(
         ChildGuardian, ChildGuardian.guardian_id == Guardian.id).where(
-        ChildGuardian.child_id == child_id, Guardian.line_user_id.is_not(None)))))
+        ChildGuardian.child_id == child_id, Guardian.line_user_id.is_not(None), following(Guardian.line_user_id)))))
 
 
 def headline(alert: Alert, child: Child | None) -> str:

@@ -114,9 +114,17 @@ def test_exif_rotated_photo_is_read(morning, chat, people, rt, org, session):
 
 def test_cards_from_someone_who_is_not_staff_are_refused(morning, chat, people, rt, org, session):
     photo = card_photo([payload(rt, org["children"]["C000001"])])
-    assert "เฉพาะครู" in texts(chat.photo("Uparent", photo))
+    assert "เฉพาะครู" in texts(chat.photo("Ulao", photo))
     body = texts(chat.photo("Uteacher2", photo))  # a teacher of K0002 scanning a K0001 card
     assert "บัตรของศูนย์อื่น" in body
+    assert arrivals(session) == {}
+
+
+def test_stranger_photo_gets_the_registration_answer_without_a_download(morning, chat, people, line, rt, org,
+                                                                         session):
+    photo = card_photo([payload(rt, org["children"]["C000001"])])
+    assert "วิธีลงทะเบียน" in texts(chat.photo("Unew", photo))
+    assert not [c for c in line.calls if "/content" in c["path"]], "an unknown sender's photo is never fetched"
     assert arrivals(session) == {}
 
 

@@ -65,7 +65,8 @@ def test_db_upgrade_builds_a_fresh_database_that_matches_the_models(tmp_path):
     from bot import create_app
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    result = create_app({"DATABASE_URL": url}).test_cli_runner().invoke(args=["db", "upgrade"])
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "operator-key"})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with create_engine(url).connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), models.Base.metadata) == []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.absences import record_absence
 from domain.qr import qr_payload
 from domain.van import board as van_board, trip_for
-from models import Alert, AuditLog, Attendance, Centre, Child, Lunch, VanTrip
+from models import Alert, AuditLog, Attendance, Centre, Child, LineUser, Lunch, VanTrip
 from scheduler import jobs
 from tests.conftest import at_local, link_parent, texts
 from tests.photos import card_photo
@@ -480,3 +480,17 @@ def test_head_chooses_the_pushed_digest_and_sees_what_it_costs(chat, people, bou
     press(chat, replies[-1], "หยุดส่งสรุปเข้ากลุ่ม", "Uhead")
     session.expire_all()
     assert session.scalar(select(Centre.push_digest).where(Centre.code == "K0001")) is False
+
+
+def test_guardian_who_blocked_the_bot_gets_no_escalation_push(monday, chat, people, rt, org, clock, line, session):
+    link_parent(chat, "Uparent", "ภูผา")
+    chat.event("Uparent", "unfollow", "Uparent")
+    at_local(clock, "09:00")
+    run_clock(rt)
+    at_local(clock, "09:15")
+    run_clock(rt)
+    pushes = [c for c in line.calls if c["path"] == "/v2/bot/message/push" and c["body"]["to"] == "Uparent"]
+    assert pushes == [], "a blocked guardian is not pushed (LINE drops it, and the quota pays for it)"
+    assert len(escalations(line, "Ulao")) == 1, "the LAO still hears of it"
+    chat.event("Uparent", "follow", "Uparent")
+    assert session.scalar(select(LineUser.followed).where(LineUser.line_user_id == "Uparent")) is True

@@ -81,7 +81,7 @@ def test_teacher_picks_which_of_two_children_with_one_nickname_to_withdraw(chat,
     session.commit()
     ask = chat.text("Uteacher", "ย้ายออก ภูผา")[-1]
     assert "2 คน" in ask["text"]
-    assert "เหตุผล" in texts(chat.tap(ask, "ภูผา ภูมิ", "Uteacher"))
+    assert "เหตุผล" in texts(chat.tap(ask, "ภูผา (ภูมิ)", "Uteacher"))
 
 
 def test_teacher_downloads_the_centres_children_and_staff_records(chat, people, session, app, org):

@@ -35,14 +35,15 @@ def test_newcomer_who_starts_the_demo_at_any_hour_sees_a_school_morning(started,
 
 
 def test_the_bot_runs_on_the_demos_clock():
-    rt = create_app({"DATABASE_URL": "sqlite://", "CLOCK_OFFSET_SECONDS": 3600.0}).extensions["smartkids"]
+    app = create_app({"DATABASE_URL": "sqlite://", "CLOCK_OFFSET_SECONDS": 3600.0, "SECRET_KEY": "demo-test-key"})
+    rt = app.extensions["smartkids"]
     ahead = (rt.now() - datetime.now(BANGKOK)).total_seconds()
     assert 3590 < ahead < 3610
 
 
 def test_demo_logs_are_warnings_only_in_bangkok_time_without_colours():
     out = io.StringIO()
-    configure(from_env({"LOG_LEVEL": "WARNING"}), "clock", out)
+    configure(from_env({"LOG_LEVEL": "WARNING", "SECRET_KEY": "demo-test-key"}), "clock", out)
     logging.getLogger("apscheduler.executors.demo_check").info("Running job ...")
     logging.getLogger("bot.demo_check").info("reply 7 falls back to a push")
     logging.getLogger("bot.demo_check").warning("LINE is slow")

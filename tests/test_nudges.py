@@ -16,7 +16,7 @@ def test_lao_executive_nudges_the_teachers_of_centres_that_have_not_recorded(cha
     assert "ครู/หัวหน้าศูนย์ 3 คน ใน 2 จาก 2 ศูนย์" in answer
     k1 = line.bot_messages("Uteacher")[-1]["text"]
     assert "ปลัดสมชาย" in k1 and "ยังขาด: กิจกรรม" in k1 and "เช็กอิน" not in k1
-    assert "ยังขาด: เช็กอิน, อาหาร, กิจกรรม" in line.bot_messages("Uteacher2")[-1]["text"]
+    assert "ยังขาด: เช็คชื่อ, อาหาร, กิจกรรม" in line.bot_messages("Uteacher2")[-1]["text"]
     pushes = len([c for c in line.calls if c["path"] == "/v2/bot/message/push"])
     chat.text("Ulao", "แจ้งเตือนศูนย์ที่ยังไม่บันทึก")  # asked twice the same day: nobody is told twice
     assert len([c for c in line.calls if c["path"] == "/v2/bot/message/push"]) == pushes

@@ -68,8 +68,9 @@ def _decoded(run: "_Run") -> list[Found]:
         for step in PASSES:
             if run.done() or (fruitless >= PATIENCE and not run.unexplained()):
                 break
-            run.attempt(step)
-            fruitless = 0 if run.added else fruitless + 1
+            if step.applies(run):
+                run.attempt(step)
+                fruitless = 0 if run.added else fruitless + 1
     return [Found(text, [(round(x / run.scale), round(y / run.scale)) for x, y in quad]) for text, quad in run.found]
 
 
@@ -112,9 +113,9 @@ class _Run:
         self.unread += unreadable
 
     def first_look(self) -> None:
-        """zxing-cpp on the grey photo, then the finder scout on the working copy."""
-        self.merge(*zxing(self.grey))
-        self.trace.append(("zxing", self.spent_ms(), self.added))
+        """zxing-cpp and the finder scout on the working copy (big photos halved: cheap when there is no card)."""
+        self.merge(*zxing(self.work, 1 / self.factor))
+        self.trace.append(("zxing-work", self.spent_ms(), self.added))
         if self.done():
             return
         self.triples = [t for t in finder_triples(find_finders(self.work))
@@ -261,24 +262,6 @@ def adaptive_threshold(grey: Image.Image, radius: int, offset: int = 8) -> Image
     return Image.fromarray(np.where(pixels < local - offset, 0, 255).astype(np.uint8), "L")
 
 
-def normalised(grey: Image.Image) -> Image.Image:
-    """Local contrast equalised: each pixel's distance from its neighbourhood's mean over the neighbourhood's
-    mean deviation (a cheap cousin of CLAHE: shadows, dim corners and glare halos all get the same contrast)."""
-    radius = max(4, max(grey.size) // 60)
-    pixels = np.asarray(grey, dtype=np.float32)
-    mean = np.asarray(_local_mean(grey, radius), dtype=np.float32)
-    deviation = np.abs(pixels - mean)
-    spread = np.asarray(_local_mean(Image.fromarray(np.minimum(deviation * 2, 255).astype(np.uint8), "L"), radius),
-                        dtype=np.float32) / 2
-    return Image.fromarray(np.clip(128 + (pixels - mean) * (48 / (spread + 4)), 0, 255).astype(np.uint8), "L")
-
-
-def _local_mean(grey: Image.Image, radius: int) -> Image.Image:
-    """A box mean of about `radius` pixels, made at a quarter size and enlarged (four times cheaper)."""
-    small = grey.reduce(4)
-    return small.filter(ImageFilter.BoxBlur(max(1, radius // 4))).resize(grey.size, Image.BILINEAR)
-
-
 @dataclass(frozen=True)
 class Pass:
     """A fallback pass over the whole photo: `run(decoding run)` → (symbols, unread quads), both in the grey's
@@ -287,6 +270,7 @@ class Pass:
     name: str
     run: Callable[["_Run"], tuple[list[tuple[str, Quad]], list[Quad]]]
     cost: Callable[[Image.Image], float]
+    applies: Callable[["_Run"], bool] = lambda run: True
 
 
 def _megapixels(grey: Image.Image, max_side: int | None = None) -> float:
@@ -294,14 +278,8 @@ def _megapixels(grey: Image.Image, max_side: int | None = None) -> float:
     return grey.width * grey.height * scale * scale / 1e6
 
 
-def _work_normalised(run: _Run) -> tuple[list[tuple[str, Quad]], list[Quad]]:
-    return zxing(normalised(run.work), 1 / run.factor)
-
-
 def _enlarged(run: _Run) -> tuple[list[tuple[str, Quad]], list[Quad]]:
     """Bilinear enlargement also smooths the sensor noise that breaks modules of 2–4 px."""
-    if _megapixels(run.grey) > ENLARGE_MAX_MP:
-        return [], []
     grey = run.grey
     return zxing(grey.resize((grey.width * 2, grey.height * 2), Image.BILINEAR), 2.0)
 
@@ -323,17 +301,17 @@ def _zxing_on(prepare: Callable[[Image.Image], Image.Image], binarizer=zxingcpp.
     return lambda run: zxing(prepare(run.grey), binarizer=binarizer)
 
 
-WORK_SIDE = 2100  # the finder scout looks at the grey reduced by a whole factor to at most this
+WORK_SIDE = 2600  # the finder scout looks at the grey reduced by a whole factor to at most this
 MAX_TRIPLES = 6  # finder triples cut out per round (a cluttered table can show many false ones)
 PATIENCE = 2  # passes in a row that add nothing before stopping (when nothing code-like is left unexplained)
 ENLARGE_MAX_MP = 3.2  # enlarging pays off for small photos (tiny modules); in big ones zxing already sees them
 # Costs are CPU milliseconds per megapixel measured on the 2-core development machine; only their order matters much.
 PASSES: tuple[Pass, ...] = (
+    Pass("zxing", lambda run: zxing(run.grey), lambda g: 4 * _megapixels(g), lambda run: run.factor > 1),
     Pass("zxing-equalised", _zxing_on(ImageOps.equalize), lambda g: 7 * _megapixels(g)),
     Pass("zxing-sharpened", _zxing_on(sharpened), lambda g: 8 * _megapixels(g)),
-    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g) if _megapixels(g) <= ENLARGE_MAX_MP else 0),
+    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g), lambda run: _megapixels(run.grey) <= ENLARGE_MAX_MP),
     Pass("zbar-threshold", _zbar_threshold, lambda g: 60 * _megapixels(g, 1600)),
-    Pass("zxing-normalised", _work_normalised, lambda g: 14 * _megapixels(g, WORK_SIDE)),
     Pass("zbar-small", lambda run: zbar(*_resized(run.grey, 1000)), lambda g: 50 * _megapixels(g, 1000)),
     Pass("zxing-histogram", _zxing_on(lambda g: g, zxingcpp.Binarizer.GlobalHistogram), lambda g: 4 * _megapixels(g)),
 )

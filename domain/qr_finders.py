@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 Point = tuple[float, float]
-SPAN = 100  # the box radius of the local threshold, as a fraction of the longer side
+SPAN = 200  # the box radius of the local threshold, as a fraction of the longer side
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,27 @@ class Finder:
 
 
 def find_finders(grey: Image.Image, max_finders: int = 30) -> list[Finder]:
-    """Finder-pattern candidates in a grey image (strongest first, at most `max_finders`)."""
+    """Finder-pattern candidates in a grey image, small ones and (on a copy a third the size) big ones."""
+    finders = _finders(grey, max_finders)
+    if min(grey.size) >= 600:
+        for big in _finders(grey.reduce(3), max_finders // 2):
+            big = Finder(big.x * 3 + 1, big.y * 3 + 1, big.module * 3)
+            if not any(math.hypot(big.x - f.x, big.y - f.y) < 2 * big.module for f in finders):
+                finders.append(big)
+    return finders
+
+
+def _finders(grey: Image.Image, max_finders: int) -> list[Finder]:
+    """Finder-pattern candidates at one scale (strongest first, at most `max_finders`)."""
     # the local threshold: the mean of a neighbourhood of about 1/50 of the image, less 6 %, made at 1/8 size
     small = grey.reduce(8) if min(grey.size) >= 64 else grey
     local = small.filter(ImageFilter.BoxBlur(max(1, max(small.size) // SPAN)))
     threshold = local.point([max(0, v - max(2, v // 16)) for v in range(256)]).resize(grey.size, Image.BILINEAR)
     dark = np.asarray(grey) < np.asarray(threshold)
-    rows = _runs(dark)
-    cols = _runs(np.ascontiguousarray(dark.T))
+    # every other row and column: a finder's centre is 3 modules wide, so even 2-px modules cross three scans
+    rows = _runs(dark[::2])
+    cols = _runs(np.ascontiguousarray(dark[:, ::2].T))
+    rows, cols = (rows[0] * 2, rows[1], rows[2]), (cols[0] * 2, cols[1], cols[2])
     if not rows[0].size or not cols[0].size:
         return []
     cell = 4
@@ -53,23 +66,25 @@ def find_finders(grey: Image.Image, max_finders: int = 30) -> list[Finder]:
 
 def _runs(dark: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, centre, module) of every dark-light-dark-light-dark run of ratio 1:1:3:1:1 along the rows."""
-    change = dark[:, 1:] != dark[:, :-1]
-    row, col = np.nonzero(change)
-    starts = col + 1
-    if starts.size < 6:
+    row, col = np.nonzero(dark[:, 1:] != dark[:, :-1])
+    if col.size < 6:
         return np.zeros(0), np.zeros(0), np.zeros(0)
-    k = np.arange(starts.size - 5)
-    same_row = row[k] == row[k + 5]
-    k = k[same_row & dark[row[k], starts[k]]]
-    lengths = [starts[k + i + 1] - starts[k + i] for i in range(5)]
-    total = sum(lengths).astype(np.float32)
-    unit = total / 7
-    tolerance = unit * 0.6
-    good = total >= 7 * 1.2
-    for length, weight in zip(lengths, (1, 1, 3, 1, 1)):
-        good &= np.abs(length - weight * unit) < (tolerance if weight == 1 else 2.5 * tolerance)
+    starts = col.astype(np.int32) + 1
+    row = row.astype(np.int32)
+    lengths = np.diff(starts)
+    # the centre run k + 2 is about three times each of its neighbours: a cheap first cut
+    middle, before, after = lengths[2:-2], lengths[1:-3], lengths[3:-1]
+    k = np.nonzero((2 * middle >= 3 * before) & (2 * middle >= 3 * after) & (middle <= 6 * before) & (middle <= 6 * after)
+                   )[0]
+    k = k[(k + 5 < starts.size)]
+    k = k[(row[k] == row[k + 5]) & dark[row[k], starts[k]]]
+    runs = np.stack([lengths[k + i] for i in range(5)]).astype(np.float32)
+    unit = runs.sum(axis=0) / 7
+    expected = np.array([1, 1, 3, 1, 1], dtype=np.float32)[:, None] * unit
+    slack = np.array([0.6, 0.6, 1.5, 0.6, 0.6], dtype=np.float32)[:, None] * unit
+    good = np.all(np.abs(runs - expected) < slack, axis=0) & (unit >= 1.2)
     k, unit = k[good], unit[good]
-    centre = starts[k + 2] + (starts[k + 3] - starts[k + 2]) / 2
+    centre = starts[k + 2] + lengths[k + 2] / 2
     return row[k].astype(np.float32), centre.astype(np.float32), unit
 
 

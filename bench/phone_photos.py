@@ -58,11 +58,13 @@ def tier_set(tier: str, count: int, seed: int) -> list[tuple[bytes, list[str]]]:
     return [tier_photo(tier, seed * 100_003 + number) for number in range(count)]
 
 
-def tier_photo(tier: str, seed: int) -> tuple[bytes, list[str]]:
-    """One photo of the tier drawn from `seed`: JPEG bytes and the payloads of the cards it shows."""
+def tier_photo(tier: str, seed: int, size: tuple[int, int] | None = None) -> tuple[bytes, list[str]]:
+    """One photo of the tier drawn from `seed`: JPEG bytes and the payloads of the cards it shows (`size`
+    overrides the phone's, for quick tests)."""
     rng = random.Random(seed)
     spec = TIERS[tier]
     width, height = _phone_size(rng)
+    width, height = size or (width, height)
     short = min(width, height)
     base = math.exp(rng.uniform(math.log(spec.code_frac[0]), math.log(spec.code_frac[1]))) * short
     infos = [_card_info(rng) for _ in range(rng.randint(*spec.cards))]
@@ -76,10 +78,11 @@ def tier_photo(tier: str, seed: int) -> tuple[bytes, list[str]]:
     return _jpeg(photo, rng.randint(*spec.jpeg)), payloads
 
 
-def no_card_photo(seed: int) -> bytes:
+def no_card_photo(seed: int, size: tuple[int, int] | None = None) -> bytes:
     """A photo with no card: a child's face or a lunch tray, under the medium tier's light and optics."""
     rng = random.Random(seed)
     width, height = _phone_size(rng)
+    width, height = size or (width, height)
     scene = _background(rng, width, height)
     (_face if rng.random() < 0.5 else _tray)(rng, scene)
     spec = TIERS["medium"]

@@ -63,6 +63,8 @@ def _decoded(run: "_Run") -> list[Found]:
     """Run the passes; the found symbols in the photo's own coordinates."""
     run.first_look()
     if run.found or run.unread or run.triples:
+        if run.factor > 1:  # the whole photo first: with dozens of codes it finds what rescuing one by one would
+            run.attempt(FULL)
         run.rescue()
         fruitless = 0
         for step in PASSES:
@@ -155,7 +157,7 @@ class _Run:
         symbols, unreadable = step.run(self)
         self.merge(symbols, unreadable)
         self.trace.append((step.name, self.spent_ms(), self.added))
-        if self.added or unreadable:
+        if (self.added or unreadable) and step is not FULL:
             self.rescue()
 
 
@@ -175,12 +177,15 @@ def _mapped(symbols: list[tuple[str, Quad]], coefficients: list[float]) -> list[
 
 
 def _read_patch(patch: Image.Image) -> list[tuple[str, Quad]]:
-    """A cut-out code read by zxing-cpp with both binarisers, smoothed, and by zbar: the first that reads it."""
+    """A cut-out code read by zxing-cpp with both binarisers, smoothed, sharpened, enlarged, and by zbar: the
+    first that reads it."""
     for attempt in (lambda p: zxing(p)[0],
                     lambda p: zxing(p, binarizer=zxingcpp.Binarizer.GlobalHistogram)[0],
                     lambda p: zxing(p.filter(ImageFilter.GaussianBlur(1.2)))[0],
                     lambda p: zbar(p)[0],
-                    lambda p: zbar(adaptive_threshold(p, 12, 4))[0]):
+                    lambda p: zbar(adaptive_threshold(p, 12, 4))[0],
+                    lambda p: zxing(p.filter(ImageFilter.UnsharpMask(4, 150, 0)))[0],
+                    lambda p: zxing(p.resize((p.width * 2, p.height * 2), Image.BICUBIC), 2.0)[0]):
         symbols = attempt(patch)
         if symbols:
             return symbols
@@ -306,8 +311,8 @@ MAX_TRIPLES = 6  # finder triples cut out per round (a cluttered table can show 
 PATIENCE = 2  # passes in a row that add nothing before stopping (when nothing code-like is left unexplained)
 ENLARGE_MAX_MP = 3.2  # enlarging pays off for small photos (tiny modules); in big ones zxing already sees them
 # Costs are CPU milliseconds per megapixel measured on the 2-core development machine; only their order matters much.
+FULL = Pass("zxing", lambda run: zxing(run.grey), lambda g: 4 * _megapixels(g))
 PASSES: tuple[Pass, ...] = (
-    Pass("zxing", lambda run: zxing(run.grey), lambda g: 4 * _megapixels(g), lambda run: run.factor > 1),
     Pass("zxing-equalised", _zxing_on(ImageOps.equalize), lambda g: 7 * _megapixels(g)),
     Pass("zxing-sharpened", _zxing_on(sharpened), lambda g: 8 * _megapixels(g)),
     Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g), lambda run: _megapixels(run.grey) <= ENLARGE_MAX_MP),

@@ -165,7 +165,10 @@ def _modules_apart(triple: tuple[Finder, Finder, Finder]) -> float:
     """Modules between the corner finder's centre and the others' (4 × version + 10), from the legs."""
     corner, right, down = triple
     legs = (math.hypot(right.x - corner.x, right.y - corner.y) + math.hypot(down.x - corner.x, down.y - corner.y)) / 2
-    estimate = legs / ((corner.module + right.module + down.module) / 3)
+    # a row crosses a finder turned by θ over 1 / max(|cos θ|, |sin θ|) times its width
+    angle = math.atan2(right.y - corner.y, right.x - corner.x)
+    module = (corner.module + right.module + down.module) / 3 * max(abs(math.cos(angle)), abs(math.sin(angle)))
+    estimate = legs / module
     version = max(1, min(10, round((estimate - 10) / 4)))
     return 4 * version + 10
 

@@ -1,9 +1,10 @@
-"""QR decoding benchmark: BoofCV's labelled photos and synthetic phone photos of check-in cards.
+"""QR decoding benchmark: BoofCV's labelled photos and phone photos of check-in cards in three tiers.
 
-    .venv/bin/python bench/qr_decode.py            # all BoofCV detection photos + 200 synthetic photos
-    .venv/bin/python bench/qr_decode.py --quick    # every 4th BoofCV photo + 40 synthetic photos
+    .venv/bin/python bench/qr_decode.py                 # every 3rd BoofCV photo, seeds 2 and 3: a few minutes
+    .venv/bin/python bench/qr_decode.py --full          # all BoofCV photos, three times the photos per tier
+    .venv/bin/python bench/qr_decode.py --seeds 4,5,6 --tiers hard --skip-boofcv
 
-See bench/README.md for what the columns mean.
+Seed 1 is the one the decoder was tuned on; report figures on others. See bench/README.md for the columns.
 """
 from __future__ import annotations
 

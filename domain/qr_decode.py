@@ -1,21 +1,21 @@
-"""Find every QR code in a phone photo of check-in cards.
+"""Find every QR code in a phone photo of check-in cards: an adaptive pipeline under a CPU budget.
 
-Passes run from cheapest and most fruitful to dearest, each on a prepared version of the photo, and
-stop early when an easy photo is done or the time budget is spent:
+1. First look: zxing-cpp on a working copy (photos over WORK_SIDE halved: cheap when there is no card),
+   and the finder scout (domain/qr_finders.py) on the same copy. Nothing found, nothing unreadable and
+   no three finders that make a code: the photo has no card (a face, a lunch tray) and decoding stops.
+2. zxing-cpp on the whole grey photo (big photos only; dozens of codes come out at once).
+3. Rescue: every symbol a decoder located but could not read, and every finder triple no found code
+   explains, is cut out upright (perspective or affine rectification), contrast stretched, and read
+   again: zxing-cpp with both binarisers, smoothed, sharpened, enlarged, pyzbar, pyzbar on a threshold.
+4. Fallback passes over the whole photo, cheapest and most fruitful first: zxing-cpp on the equalised
+   photo, on an unsharp-masked one, on the photo enlarged twice (small photos), pyzbar on an adaptive
+   threshold and on a small copy, zxing-cpp with its global-histogram binariser. Each pass that finds a
+   code or an unreadable symbol is followed by a rescue.
 
-1. zxing-cpp on the grey photo (its local-average binariser, any rotation, its own downscaling);
-2. zxing-cpp on the histogram-equalised photo (dim rooms, washed-out glare);
-3. zxing-cpp on the photo enlarged twice (bilinear), then 4. enlarged, equalised, global-histogram
-   binariser — both for photos up to 3.2 MP only (LINE-compressed photos of many cards: 3–4 px modules);
-5. pyzbar on an adaptive threshold of the photo at most 1600 px wide (uneven light, shadows);
-6. pyzbar on the photo at most 1000 px wide; 7. zxing-cpp with its global-histogram binariser.
-
-A pass whose expected CPU cost would take the photo past the budget is skipped.
-
-Only what a decoder reported (after its Reed–Solomon check) is returned; the caller still verifies
-payload signatures. zxing-cpp is the main decoder: on BoofCV's real photos it alone finds 81 % of the
-codes where pyzbar finds 30 %, at a quarter of the CPU; pyzbar on a thresholded copy adds codes in uneven
-light. bench/qr_decode.py measures it all.
+It stops when the caller's expected number of codes is found, when PATIENCE passes in a row add nothing
+and nothing code-like is left unexplained, or when the next pass would take the photo past the budget.
+Only what a decoder reported after its Reed–Solomon check is returned; the caller verifies the signed
+payloads (forged and re-issued cards are refused there, not hidden here). bench/qr_decode.py measures it.
 """
 from __future__ import annotations
 

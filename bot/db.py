@@ -5,8 +5,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,7 +46,3 @@ def transaction(factory: sessionmaker[Session]):
         with session.begin():
             yield session
 
-
-def upsert_insert(session: Session, model):
-    """An INSERT that supports ON CONFLICT DO NOTHING on this session's backend (PostgreSQL or SQLite)."""
-    return (pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(model)

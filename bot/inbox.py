@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db import upsert_insert
+from models.insert import insert_once
 
 from models import InboxEvent
 
@@ -32,8 +32,7 @@ def store_events(session: Session, events: list[dict], now: datetime) -> int:
     rows = [{"webhook_event_id": event_id_of(e), "chat_id": chat_id_of(e), "event_type": e.get("type", "?"),
              "event_ts": int(e.get("timestamp") or 0), "payload": e, "status": "pending",
              "attempts": 0, "received_at": now, "available_at": now} for e in events]
-    stmt = upsert_insert(session, InboxEvent).values(rows).on_conflict_do_nothing(
-        index_elements=["webhook_event_id"])
+    stmt = insert_once(session, InboxEvent, rows, on=["webhook_event_id"])
     return session.execute(stmt).rowcount or 0
 
 

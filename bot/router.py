@@ -106,6 +106,7 @@ class Router:
         self.default: Handler | None = None
         self.commands: set[str] = set()
         self.command_patterns: list[tuple[re.Pattern, Callable | None]] = []
+        self.answers: dict[str, Callable] = {}
 
     def add_commands(self, texts) -> None:
         """Texts that always mean a fresh command (rich-menu buttons): they end any active flow."""
@@ -122,6 +123,10 @@ class Router:
             return False
         return ctx.text in self.commands or any(p.search(ctx.text) and (when is None or when(ctx))
                                                 for p, when in self.command_patterns)
+
+    def provide_answer(self, name: str, builder: Callable) -> None:
+        """Offer a handler's message builder to the clock (which imports no handler), e.g. a photo set's answer."""
+        self.answers[name] = builder
 
     def add_flow(self, flow: Flow) -> Flow:
         """Add a flow; its entries join the route list at this point of the priority order."""

@@ -1,6 +1,6 @@
 """Safety alerts: raised once per (kind, child or van, day), acknowledged once, every step logged.
 
-Detectors (the cutoff, the van checks) only raise rows here; `bot.alerting` sends them (and repeats
+Detectors (the cutoff, the van checks) only raise rows here; `notify.alerting` sends them (and repeats
 urgent ones) to the centre's teachers and head, and escalates what nobody acknowledged.
 Kinds: "missing" (expected, not arrived at the cutoff), "van" (boarded, not checked in after the van
 arrived: urgent), "van_empty" (no "รถว่างแล้ว" in time after the van arrived: urgent).
@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import upsert_insert
+from models.insert import insert_once
 from models import Alert, Centre, Child, Staff
 
 KINDS = {"missing": "เด็กยังไม่มาถึง", "van": "เด็กขึ้นรถแต่ยังไม่เช็คชื่อ", "van_empty": "ยังไม่ยืนยันรถว่าง"}
@@ -37,14 +37,13 @@ def raise_alert(session: Session, centre: Centre, kind: str, day: date, now: dat
     Safe under a second clock: the insert is ON CONFLICT DO NOTHING on (kind, child, day), or for alerts
     without a child (van_empty) on (kind, centre, van, day).
     """
-    stmt = upsert_insert(session, Alert).values(
-        kind=kind, level=level, centre_id=centre.id, child_id=child.id if child else None, van_code=van_code,
-        day=day, raised_at=_utc(now), detail=detail, sends=0, resolution="", steps=[])
+    values = dict(kind=kind, level=level, centre_id=centre.id, child_id=child.id if child else None,
+                  van_code=van_code, day=day, raised_at=_utc(now), detail=detail, sends=0, resolution="", steps=[])
     if child is None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "centre_id", "van_code", "day"],
-                                           index_where=Alert.child_id.is_(None))
+        stmt = insert_once(session, Alert, values, on=["kind", "centre_id", "van_code", "day"],
+                           where=Alert.child_id.is_(None))
     else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["kind", "child_id", "day"])
+        stmt = insert_once(session, Alert, values, on=["kind", "child_id", "day"])
     stmt = stmt.returning(Alert.id)
     new_id = session.execute(stmt).scalar()
     if new_id is None:

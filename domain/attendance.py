@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import upsert_insert
+from models.insert import insert_once
 from domain.alerts import settle_child
 from domain.qr import PREFIX, verify_qr
 from domain.expected import arrived_clause, on_leave_clause
@@ -73,11 +73,11 @@ def is_late(centre: Centre, now: datetime) -> bool:
 def record_arrival(session: Session, child: Child, centre: Centre, by: str, via: str, now: datetime,
                    shared: bool) -> tuple[Attendance, bool]:
     """Check a child in once a day; returns (the day's row, whether this call created it)."""
-    stmt = upsert_insert(session, Attendance).values(
+    stmt = insert_once(session, Attendance, dict(
         child_id=child.id, centre_id=centre.id, day=now.date(), arrived_at=now.astimezone(timezone.utc),
         arrived_by=by, arrived_via=via, late=is_late(centre, now), health_items=[], health_note="",
         picked_up_by="", shared_at=now.astimezone(timezone.utc) if shared else None,
-    ).on_conflict_do_nothing(index_elements=["child_id", "day"]).returning(Attendance.id)
+    ), on=["child_id", "day"]).returning(Attendance.id)
     new_id = session.execute(stmt).scalar()
     row = session.scalar(select(Attendance).where(Attendance.child_id == child.id, Attendance.day == now.date()))
     if new_id is not None:

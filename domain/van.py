@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import upsert_insert
+from models.insert import insert_once
 from domain.alerts import acknowledge, raise_alert
 from domain.expected import arrived_clause, on_leave_clause
 from domain.thai import hhmm
@@ -50,9 +50,9 @@ def find_trip(session: Session, centre_id: int, van_code: str, day: date, leg: s
 def trip_for(session: Session, centre_id: int, van_code: str, by: str, now: datetime) -> VanTrip:
     """The van's trip for the leg under way at `now`, created once (a second driver's tap gets the same row)."""
     day, leg = now.date(), leg_at(now)
-    session.execute(upsert_insert(session, VanTrip).values(
+    session.execute(insert_once(session, VanTrip, dict(
         centre_id=centre_id, van_code=van_code, day=day, leg=leg, started_at=now.astimezone(timezone.utc),
-        started_by=by).on_conflict_do_nothing(index_elements=["centre_id", "van_code", "day", "leg"]))
+        started_by=by), on=["centre_id", "van_code", "day", "leg"]))
     return find_trip(session, centre_id, van_code, day, leg)
 
 
@@ -64,9 +64,9 @@ def boardings(session: Session, trip: VanTrip) -> list[VanBoarding]:
 
 def board(session: Session, trip: VanTrip, child: Child, by: str, via: str, now: datetime) -> tuple[VanBoarding, bool]:
     """Record a child on the trip once; returns (the boarding, whether this call recorded it)."""
-    new_id = session.execute(upsert_insert(session, VanBoarding).values(
+    new_id = session.execute(insert_once(session, VanBoarding, dict(
         trip_id=trip.id, child_id=child.id, boarded_at=now.astimezone(timezone.utc), boarded_by=by, via=via,
-    ).on_conflict_do_nothing(index_elements=["trip_id", "child_id"]).returning(VanBoarding.id)).scalar()
+    ), on=["trip_id", "child_id"]).returning(VanBoarding.id)).scalar()
     row = session.scalar(select(VanBoarding).where(VanBoarding.trip_id == trip.id, VanBoarding.child_id == child.id))
     return row, new_id is not None
 

@@ -10,7 +10,7 @@ from linebot.v3.webhooks import ImageMessageContent, TextMessageContent
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
-from bot.parent_news import DOMAINS, activity_messages
+from notify.parent_news import DOMAINS, activity_messages
 from handlers.actors import is_recorder, shares_to_parents, work_centre
 from handlers.photos import (answer_saved, consent_reminder, drafted_media, filed_media, first_set_id,
                              is_other_command, take_photo)

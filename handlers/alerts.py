@@ -1,7 +1,7 @@
 """The teacher's and head's answers to safety alerts: มาแล้ว, ลา, ติดต่อผู้ปกครองแล้ว, ตรวจรถแล้ว; open alerts."""
 from __future__ import annotations
 
-from bot.alerting import alerts_message
+from notify.alerting import alerts_message
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.absences import record_absence

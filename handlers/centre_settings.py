@@ -7,7 +7,7 @@ from datetime import date, time
 from sqlalchemy.orm import object_session
 
 from bot.messages import postback, say, text
-from bot.relay import DIGEST_UNTIL, NO_ROLLUP, windows
+from notify.relay import DIGEST_UNTIL, NO_ROLLUP, windows
 from bot.router import Router
 from domain.audit import audit
 from domain.calendar import closure_wording, next_closures

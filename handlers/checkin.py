@@ -95,6 +95,7 @@ def after_checkin_quick(waiting: int) -> list[dict]:
 
 def register(router: Router) -> None:
     """Photo check-in (any chat), the missing list, typed names, check-out."""
+    router.provide_answer("photo_set", scan_summary)
 
     @router.on(message=ImageMessageContent)
     def sent_photo(ctx):

@@ -4,15 +4,14 @@ from __future__ import annotations
 from bot.messages import say, text
 from bot.router import Router
 from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official
+from handlers.official_menu import QUERIES
 
 CANCEL = r"^(ยกเลิก|cancel)$"
 HELP = r"^(ช่วยเหลือ|วิธีใช้|เมนู|help|\?)$"
 
 
 def official_queries() -> list[str]:
-    """What officials can ask (the officials' module owns the list)."""
-    from handlers.officials import QUERIES
-
+    """What officials can ask, as quick-reply texts."""
     return [*QUERIES, "รายงาน"]
 
 

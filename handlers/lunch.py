@@ -15,7 +15,7 @@ from bot.router import END, Flow, Router
 from bot.storage import discard, storage_for
 from domain.allergens import dish_conflicts, parse_menu
 from domain.audit import audit
-from bot.parent_news import lunch_messages, photos_of
+from notify.parent_news import lunch_messages, photos_of
 from handlers.actors import is_recorder, shares_to_parents, work_centre
 from handlers.photos import answer_saved, drafted_media, filed_media, is_other_command, take_photo
 from models import Child, Lunch

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import quota
+from notify import quota
 from bot.messages import GREY, bubble, postback, txt
 from bot.messages import carousel as flex_carousel
 from bot.media_routes import media_url

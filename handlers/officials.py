@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import quota
+from notify import quota
 from bot.messages import postback, say, text
 from bot.router import Router
 from bot.signed import signed_url
@@ -20,9 +20,8 @@ from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_user
 from domain.thai import hhmm, thai_date, thai_month
 from handlers import official_views as v
 from handlers.common import quick_for
+from handlers.official_menu import QUERIES
 
-QUERIES = {"ภาพรวมวันนี้": "ov", "ศูนย์ที่ยังไม่บันทึก": "gap", "อาหารกลางวันวันนี้": "lunch", "ข้อมูลเด็ก": "kids",
-           "ข้อมูลครู": "tch", "การแจ้งเตือนวันนี้": "alr"}
 MENU = [say(label) for label in QUERIES] + [say("รายงาน")]
 NOT_ALLOWED = "ขออภัยค่ะ เมนูนี้สำหรับผู้บริหาร อปท. เจ้าหน้าที่อำเภอ/จังหวัด และหัวหน้าศูนย์เท่านั้นนะคะ"
 OUT_OF_SCOPE = "ขออภัยค่ะ หน่วยงานนี้อยู่นอกขอบเขตที่คุณดูแล จึงแสดงข้อมูลไม่ได้นะคะ"

@@ -12,7 +12,7 @@ from bot.router import Router
 from domain.absences import late_time, notices_on
 from domain.audit import audit
 from domain.health import describe
-from bot.parent_news import activity_messages, lunch_messages
+from notify.parent_news import activity_messages, lunch_messages
 from domain.thai import hhmm, thai_date
 from handlers.actors import bound_centre_id, guardian
 from models import Activity, Attendance, Centre, Child, ChildGuardian, Lunch

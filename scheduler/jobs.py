@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot import alerting, menu_links, outbox, quota, relay, reminders
-from bot.db import transaction, upsert_insert
+from bot import menu_links, outbox
+from notify import alerting, quota, relay, reminders
+from bot.db import transaction
+from models.insert import insert_once
 from bot.storage import Storage, discard, storage_for
 from domain.alerts import staff_recipients
 from domain.calendar import open_centres
@@ -21,8 +23,8 @@ UNFILED_KEEP = timedelta(days=1)  # photos nobody said what they were (an abando
 
 def claim(session: Session, job: str, run_key: str, now: datetime) -> bool:
     """True for the first caller of (job, run_key); every later or concurrent caller gets False."""
-    stmt = upsert_insert(session, JobRun).values(job=job, run_key=run_key, started_at=now).on_conflict_do_nothing(
-        index_elements=["job", "run_key"]).returning(JobRun.id)
+    stmt = insert_once(session, JobRun, dict(job=job, run_key=run_key, started_at=now),
+                       on=["job", "run_key"]).returning(JobRun.id)
     return session.execute(stmt).scalar() is not None
 
 
@@ -143,8 +145,7 @@ STALE_SET = timedelta(seconds=60)
 
 def answer_stale_photo_sets(rt, now: datetime) -> int:
     """Every minute: photo sets still missing a photo after a minute are answered with what arrived (a push)."""
-    from handlers.checkin import scan_summary
-
+    scan_summary = rt.router.answers["photo_set"]
     answered = 0
     with transaction(rt.sessions) as session:
         stale = session.scalars(select(PhotoScan).where(

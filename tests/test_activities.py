@@ -2,7 +2,7 @@
 photos sent with no flow (the bot asks what they are), and the parent relay."""
 from sqlalchemy import select
 
-from bot.parent_news import activity_messages
+from notify.parent_news import activity_messages
 from models import Activity, Consent, Media
 from tests.conftest import quick_labels, texts
 from tests.media_kit import bind_group, image_urls, phone_photo, send_photos

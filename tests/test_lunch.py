@@ -1,7 +1,7 @@
 """Lunch: menu and tray photos in either order, allergy warnings, replacing today's lunch, the parent relay."""
 from sqlalchemy import select
 
-from bot.parent_news import lunch_messages
+from notify.parent_news import lunch_messages
 from models import AuditLog, Lunch, Media
 from tests.conftest import quick_labels, texts
 from tests.media_kit import bind_group, image_urls, phone_photo, send_photos

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.storage import LocalStorage, storage_for
 from domain.media import MAX_ORIGINAL, MAX_PREVIEW, _jpeg_within, prepare_photo
-from bot.parent_news import lunch_messages
+from notify.parent_news import lunch_messages
 from models import Lunch, Media
 from scheduler.jobs import purge_media, purge_old_media
 from tests.conftest import texts

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, parent_news
+from bot import outbox
+from notify import parent_news
 from bot.config import Config
 from bot.messages import text
 from domain.attendance import unshared_arrivals

@@ -1,0 +1,13 @@
+"""INSERT … ON CONFLICT DO NOTHING on either backend: the one way to write a row at most once."""
+from __future__ import annotations
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+
+def insert_once(session: Session, model, values, on: list[str], where=None):
+    """An INSERT of `values` (a dict or a list of dicts) that does nothing where a row with the same `on`
+    columns exists (`where`: the predicate of a partial unique index); add `.returning(...)` to learn which."""
+    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(model).values(values).on_conflict_do_nothing(index_elements=on, index_where=where)

@@ -150,7 +150,8 @@ def _face(rng: random.Random, scene: Image.Image) -> None:
     """A child's face close up: skin, hair, eyes (dark rings, a little like finder patterns), a mouth."""
     width, height = scene.size
     draw = ImageDraw.Draw(scene)
-    cx, cy, r = width * rng.uniform(0.35, 0.65), height * rng.uniform(0.4, 0.6), min(width, height) * rng.uniform(0.25, 0.4)
+    cx, cy = width * rng.uniform(0.35, 0.65), height * rng.uniform(0.4, 0.6)
+    r = min(width, height) * rng.uniform(0.25, 0.4)
     skin = (rng.randint(170, 230), rng.randint(120, 170), rng.randint(90, 130))
     draw.ellipse((cx - r * 1.05, cy - r * 1.3, cx + r * 1.05, cy + r * 0.2), fill=(25, 20, 18))
     draw.ellipse((cx - r * 0.85, cy - r, cx + r * 0.85, cy + r), fill=skin)

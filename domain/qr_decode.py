@@ -99,10 +99,6 @@ class _Run:
         texts = len({text for text, _ in self.found})
         return (self.expected is not None and texts >= self.expected) or self.spent_ms() >= self.budget_ms
 
-    def worth_more(self) -> bool:
-        """Another pass may pay: the last one added a code, or something code-like is still unexplained."""
-        return self.added > 0 or bool(self.unexplained())
-
     def unexplained(self) -> list:
         return [q for q in self.unread if not self._explained(quad_centre(q))] + \
             [t for t in self.triples if not self._explained(_triple_centre(t, self.factor))]
@@ -315,7 +311,8 @@ FULL = Pass("zxing", lambda run: zxing(run.grey), lambda g: 4 * _megapixels(g))
 PASSES: tuple[Pass, ...] = (
     Pass("zxing-equalised", _zxing_on(ImageOps.equalize), lambda g: 7 * _megapixels(g)),
     Pass("zxing-sharpened", _zxing_on(sharpened), lambda g: 8 * _megapixels(g)),
-    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g), lambda run: _megapixels(run.grey) <= ENLARGE_MAX_MP),
+    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g),
+         lambda run: _megapixels(run.grey) <= ENLARGE_MAX_MP),
     Pass("zbar-threshold", _zbar_threshold, lambda g: 60 * _megapixels(g, 1600)),
     Pass("zbar-small", lambda run: zbar(*_resized(run.grey, 1000)), lambda g: 50 * _megapixels(g, 1000)),
     Pass("zxing-histogram", _zxing_on(lambda g: g, zxingcpp.Binarizer.GlobalHistogram), lambda g: 4 * _megapixels(g)),

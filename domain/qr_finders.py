@@ -74,8 +74,8 @@ def _runs(dark: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lengths = np.diff(starts)
     # the centre run k + 2 is about three times each of its neighbours: a cheap first cut
     middle, before, after = lengths[2:-2], lengths[1:-3], lengths[3:-1]
-    k = np.nonzero((2 * middle >= 3 * before) & (2 * middle >= 3 * after) & (middle <= 6 * before) & (middle <= 6 * after)
-                   )[0]
+    k = np.nonzero((2 * middle >= 3 * before) & (2 * middle >= 3 * after)
+                   & (middle <= 6 * before) & (middle <= 6 * after))[0]
     k = k[(k + 5 < starts.size)]
     k = k[(row[k] == row[k + 5]) & dark[row[k], starts[k]]]
     runs = np.stack([lengths[k + i] for i in range(5)]).astype(np.float32)

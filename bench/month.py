@@ -363,14 +363,19 @@ class Month:
     def lunch(self, teacher: str, where: str | None, day: date) -> None:
         self.say(teacher, "อาหารกลางวัน", where)
         self.say(teacher, "ข้าวสวย\nต้มจืดเต้าหู้หมูสับ\nกล้วยน้ำว้า", where)
-        self.photo(teacher, tray_photo(day.day), where)
+        self.cleared(teacher, self.photo(teacher, tray_photo(day.day), where), where)
 
     def activity(self, teacher: str, where: str | None, day: date) -> None:
         self.say(teacher, "กิจกรรม", where)
         self.say(teacher, "เล่นน้ำกลางแจ้ง", where)
         replies = self.photo(teacher, tray_photo(day.day + 50), where)
         if replies:
-            self.tap(teacher, replies[-1], "ไม่ระบุ", where)
+            self.cleared(teacher, self.tap(teacher, replies[-1], "ไม่ระบุ", where), where)
+
+    def cleared(self, teacher: str, replies: list[dict], where: str | None) -> None:
+        """Children without photo consent: the teacher confirms none of them is in the photo."""
+        if replies:
+            self.tap(teacher, replies[-1], "ยืนยัน ไม่มีในรูป", where)
 
     # ── the month ─────────────────────────────────────────────────────────────────────────────────────────
 

@@ -9,7 +9,9 @@ from flask import Blueprint, abort, current_app, request, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import transaction
 from bot.signed import link_ok
+from domain.audit import audit
 from domain.cards import CardInfo, card_png, write_sheets
 from domain.qr import qr_payload
 from models import Centre, Child
@@ -61,9 +63,10 @@ def _checked(path: str):
 def centre_sheets(centre_code: str):
     """A centre's printable A4 card sheets."""
     rt = _checked(f"/cards/{centre_code}.pdf")
-    with rt.sessions() as session:
+    with transaction(rt.sessions) as session:
         centre = session.scalar(select(Centre).where(Centre.code == centre_code)) or abort(404)
         data = sheets_pdf(session, centre, rt.cfg.secret)
+        audit(session, "link", "card.download", centre.code, at=rt.now())
     return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"cards-{centre_code}.pdf")
 
 
@@ -71,9 +74,10 @@ def centre_sheets(centre_code: str):
 def child_card(child_code: str, version: int):
     """One child's card as an image (what the bot sends in chat)."""
     rt = _checked(f"/cards/{child_code}-{version}.png")
-    with rt.sessions() as session:
+    with transaction(rt.sessions) as session:
         child = session.scalar(select(Child).where(Child.code == child_code)) or abort(404)
         if child.qr_version != version:
             abort(410)
         data = card_png(card_info(child, child.centre, rt.cfg.secret))
+        audit(session, "link", "card.download", child.code, at=rt.now(), version=version)
     return send_file(io.BytesIO(data), mimetype="image/png")

@@ -1,5 +1,5 @@
 """Operator commands: `flask --app bot db upgrade | roster import | invite create | children export | cards |
-richmenu sync | worker`."""
+richmenu sync | worker | access revoke | privacy export | privacy erase | audit show`."""
 from __future__ import annotations
 
 import sys
@@ -35,6 +35,9 @@ roster_cli = AppGroup("roster", help="Children, centres and guardians from the r
 invite_cli = AppGroup("invite", help="One-time registration codes.")
 children_cli = AppGroup("children", help="Children records.")
 richmenu_cli = AppGroup("richmenu", help="Rich menus on LINE.")
+access_cli = AppGroup("access", help="Who may use the bot.")
+privacy_cli = AppGroup("privacy", help="A guardian's requests about a child's data (PDPA).")
+audit_cli = AppGroup("audit", help="The audit log: who did or viewed what.")
 
 
 @db_cli.command("upgrade")
@@ -131,7 +134,8 @@ def worker_command(once):
 
 def register(app: Flask) -> None:
     """Attach the operator commands to the app."""
-    for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command):
+    for group in (db_cli, roster_cli, invite_cli, children_cli, richmenu_cli, worker_command, cards_command,
+                  access_cli, privacy_cli, audit_cli):
         app.cli.add_command(group)
 
 
@@ -157,3 +161,74 @@ def cards_command(centre_code, out):
         cards = centre_cards(session, centre, rt.cfg.secret)
     paths = write_sheets(cards, Path(out))
     click.echo(f"{len(cards)} cards of {centre_code} → " + ", ".join(str(p) for p in paths))
+
+
+@access_cli.command("revoke")
+@click.option("--line-user", "line_user", required=True, help="the LINE user id (U…)")
+@click.option("--reason", default="", help="why, for the audit log")
+def access_revoke(line_user, reason):
+    """End a LINE user's staff and official roles and guardian links, and take their rich menu away."""
+    from domain.access import revoke_access
+
+    rt = _rt()
+    with transaction(rt.sessions) as session:
+        done = revoke_access(session, line_user, rt.now(), by="cli", reason=reason)
+    result = rt.line.unlink_rich_menu(line_user)
+    for line in done.lines():
+        click.echo(line)
+    if not result.ok and result.status != 404:
+        click.echo(f"warning: LINE did not unlink the rich menu ({result.status} {result.message})", err=True)
+
+
+def _on_child(action, child_code: str):
+    """Run a privacy action on one child in one transaction, by the operator; exit 2 when there is no such child."""
+    rt = _rt()
+    try:
+        with transaction(rt.sessions) as session:
+            return action(session, child_code, rt.now(), by="cli")
+    except LookupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@privacy_cli.command("export")
+@click.option("--child", "child_code", required=True, help="child code")
+def privacy_export(child_code):
+    """Print everything held on a child as JSON (for a guardian's access request); audited."""
+    import json
+
+    from domain.privacy import export_child
+
+    click.echo(json.dumps(_on_child(export_child, child_code), ensure_ascii=False, indent=2))
+
+
+@privacy_cli.command("erase")
+@click.option("--child", "child_code", required=True, help="child code")
+def privacy_erase(child_code):
+    """Erase a child's personal data (names, birth day, health, guardians, consents); anonymous counts stay."""
+    from domain.privacy import erase_child
+
+    counts = _on_child(erase_child, child_code)
+    click.echo(f"erased {child_code}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@audit_cli.command("show")
+@click.option("--centre", "centre_code", default=None, help="only entries about this centre")
+@click.option("--since", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD (local time)")
+def audit_show(centre_code, since):
+    """Print the audit log, oldest first: time, who, what, about whom, details."""
+    import json
+
+    from domain.audit import audit_entries
+
+    rt = _rt()
+    start = since.replace(tzinfo=rt.tz) if since else None
+    try:
+        with rt.sessions() as session:
+            entries = audit_entries(session, centre_code, start)
+    except LookupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for e in entries:
+        detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
+        click.echo(f"{e.at.astimezone(rt.tz):%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.subject}\t{detail}")

@@ -8,8 +8,10 @@ from linebot.v3.webhooks import Event, TextMessageContent
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.messages import text
 from bot.router import parse_postback
 from bot.runtime import Runtime
+from domain.identity import Actor, resolve
 from models import Conversation, LineUser
 
 MAX_PER_REQUEST = 5
@@ -29,6 +31,20 @@ class Ctx:
     event_key: str
     _replies: list = field(default_factory=list)
     _pushes: int = 0
+    _actor: Actor | None = None
+    _notes: list = field(default_factory=list)
+
+    @property
+    def actor(self) -> Actor:
+        """Who is talking (staff, official, guardian records), read once per event."""
+        if self._actor is None:
+            self._actor = resolve(self.session, self.user_id)
+        return self._actor
+
+    def reload_actor(self) -> Actor:
+        """Read the sender's records again after a handler changed them (registration, linking)."""
+        self._actor = None
+        return self.actor
 
     @property
     def event_type(self) -> str:
@@ -91,6 +107,10 @@ class Ctx:
         """Answer in this chat (free while the reply token lasts); sent after commit."""
         self._replies.extend(messages)
 
+    def note(self, body: str) -> None:
+        """Add a short text after whatever the handler answers (e.g. that an old flow timed out)."""
+        self._notes.append(body)
+
     def push(self, to: str, *messages: dict, key: str | None = None, priority: str = "routine") -> None:
         """Queue a billed push; `key` names the logical message so a re-run sends it once."""
         self._pushes += 1
@@ -108,6 +128,9 @@ class Ctx:
 
     def flush(self) -> None:
         """Write the collected replies to the outbox: one reply, any overflow as pushes."""
+        if self._notes:
+            self._replies.append(text("\n".join(self._notes)))
+            self._notes.clear()
         token = self.raw.get("replyToken")
         chunks = [self._replies[i:i + MAX_PER_REQUEST] for i in range(0, len(self._replies), MAX_PER_REQUEST)]
         deadline = outbox.reply_deadline(self.raw, self.rt.cfg.REPLY_TOKEN_MAX_AGE_SECONDS)

@@ -154,6 +154,10 @@ class LineApi:
         body = RichMenuBulkLinkRequest(richMenuId=menu_id, userIds=user_ids)
         return self._send(self._api.link_rich_menu_id_to_users_with_http_info, body)
 
+    def unlink_rich_menu(self, user_id: str) -> LineResult:
+        """Take a user's own rich menu away (they see the default menu again)."""
+        return self._send(self._api.unlink_rich_menu_id_from_user_with_http_info, user_id)
+
     def _manage(self, call, *args, **kwargs):
         try:
             return call(*args, _request_timeout=self.timeout * 4, **kwargs)

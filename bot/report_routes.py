@@ -5,6 +5,8 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from bot.db import transaction
+from domain.audit import audit
 from domain.reports import BUILDERS, MIME, WRITERS, build
 from domain.scope import LEVELS, scope_of
 
@@ -27,11 +29,12 @@ def report(kind: str, level: str, code: str, name: str):
             or not 1 <= int(match[2]) <= 12):
         abort(404)
     month = date(int(match[1]), int(match[2]), 1)
-    with rt.sessions() as session:
+    with transaction(rt.sessions) as session:
         scope = scope_of(session, level, code)
         if scope is None:
             abort(404)
         table = build(session, kind, scope, month, rt.now().date())
+        audit(session, "link", "report.download", f"{kind}:{level}:{code}", at=rt.now(), file=name)
     body = WRITERS[match[3]](table)
     filename = f"{kind}-{code}-{match[1]}{match[2]}.{match[3]}"
     disposition = "inline" if match[3] == "png" else f'attachment; filename="{filename}"'

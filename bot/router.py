@@ -4,17 +4,31 @@ Dispatch order, stated once: the always-routes ("ยกเลิก"); the activ
 entry routes in registration order (an entry re-enters, ending any active flow); then the default.
 A command (a rich-menu button's text, or a typed command pattern such as a teacher's "มา ภูผา") ends any active
 flow first, so it is never read as flow input.
-A handler returns the next state name, or END to finish the flow (its draft is then discarded).
+A flow handler returns the next state name, or END to finish the flow (its draft is then discarded); returning
+nothing is a bug: it is logged and the flow ends. A flow that timed out is dropped with a note to the user.
+A postback whose action no route takes (a stale or forged button) reaches the default like any unknown input.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
 from urllib.parse import parse_qsl
 
-END = None
+log = logging.getLogger(__name__)
+
+
+class _End:
+    """The flow is finished (distinct from None, which a handler returns only by mistake)."""
+
+    def __repr__(self) -> str:
+        return "END"
+
+
+END = _End()
+TIMED_OUT = "หมายเหตุ: รายการที่ทำค้างไว้ ({}) หมดเวลาแล้ว ข้อมูลที่ยังไม่ได้บันทึกถูกยกเลิกค่ะ"
 Handler = Callable[["Ctx"], "str | None"]  # noqa: F821
 
 
@@ -72,6 +86,7 @@ class Flow:
 
     name: str
     timeout: timedelta = timedelta(minutes=30)
+    label: str = ""  # what the user was doing, in Thai, for the timeout note
     entries: list[Route] = field(default_factory=list)
     states: dict[str, list[Route]] = field(default_factory=dict)
     fallbacks: list[Route] = field(default_factory=list)
@@ -124,6 +139,12 @@ class Router:
         return ctx.text in self.commands or any(p.search(ctx.text) and (when is None or when(ctx))
                                                 for p, when in self.command_patterns)
 
+    def actions(self) -> set[str]:
+        """Every postback action some route takes (a button whose action is not here is dead)."""
+        routes = self.first + self.routes + [r for f in self.flows.values()
+                                             for r in [*f.entries, *f.fallbacks, *sum(f.states.values(), [])]]
+        return {r.match.postback for r in routes if r.match.postback}
+
     def provide_answer(self, name: str, builder: Callable) -> None:
         """Offer a handler's message builder to the clock (which imports no handler), e.g. a photo set's answer."""
         self.answers[name] = builder
@@ -160,7 +181,11 @@ class Router:
             if route.match(ctx):
                 return self._run(ctx, route)
         flow = self.flows.get(conv.flow or "")
-        if flow and (ctx.flow_expired() or self.is_command(ctx)):
+        if flow and ctx.flow_expired():
+            ctx.end_flow()
+            ctx.note(TIMED_OUT.format(flow.label or "ที่ยังไม่เสร็จ"))
+            flow = None
+        elif flow and self.is_command(ctx):
             ctx.end_flow()
             flow = None
         if flow:
@@ -179,7 +204,9 @@ class Router:
             ctx.end_flow()  # entering a flow (again) starts from a clean draft; one-shot routes leave it be
         next_state = route.handler(ctx)
         if route.flow is not None:
-            if next_state is END:
+            if next_state is None:
+                log.error("flow handler %s returned no state; the flow ends", route.handler.__qualname__)
+            if next_state is END or next_state is None:
                 ctx.end_flow()
             else:
                 ctx.set_state(route.flow, next_state)

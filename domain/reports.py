@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.calendar import school_days
+from domain.cells import defuse
 from domain.dashboards import person_name
 from domain.expected import DayCounts, expected_counts, total
 from domain.scope import LEVEL_LABEL, Scope
@@ -144,15 +145,15 @@ def to_xlsx(table: Table) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "รายงาน"
-    ws.append([table.title])
-    ws.append([table.subtitle])
-    ws.append(table.headers)
+    ws.append([defuse(table.title)])
+    ws.append([defuse(table.subtitle)])
+    ws.append([defuse(h) for h in table.headers])
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for r in table.rows:
-        ws.append(r)
+        ws.append([defuse(v) for v in r])
     if table.totals:
-        ws.append(table.totals)
+        ws.append([defuse(v) for v in table.totals])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     ws["A1"].font = Font(bold=True, size=14)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.cells import defuse, restore
 from models import Centre, Child, ChildGuardian, Classroom, District, Guardian, Lao, Province
 
 COLUMNS = (
@@ -155,7 +156,8 @@ def _to_dicts(table: list[list[str]], name: str) -> list[dict]:
     if len(table) == 1:
         raise RosterFileError(f"{name}: ไฟล์ว่าง มีแต่หัวตาราง ไม่มีข้อมูลเด็ก")
     index = {column: header.index(column) for column in COLUMNS}
-    return [{column: (row[i].strip() if i < len(row) else "") for column, i in index.items()} for row in table[1:]]
+    return [{column: (restore(row[i].strip()) if i < len(row) else "") for column, i in index.items()}
+            for row in table[1:]]
 
 
 # ---------------------------------------------------------------- validation
@@ -477,7 +479,7 @@ def export_children(session: Session, centre_code: str, fmt: str, qr_payload: Ca
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "qr_payload"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({column: defuse(value) for column, value in record.items()} for record in records)
     return out.getvalue()
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Centre, District, Lao, Official, Province, Staff
+from domain.identity import Actor
+from models import Centre, District, Lao, Province
 
 LEVELS = ("province", "district", "lao", "centre")
 LEVEL_LABEL = {"province": "จังหวัด", "district": "อำเภอ", "lao": "อปท.", "centre": "ศูนย์"}
@@ -73,16 +74,12 @@ def scope_of(session: Session, level: str, code: str) -> Scope | None:
     return Scope(unit, tuple(units), {r[0]: (r[1], r[2]) for r in rows})
 
 
-def scope_for_user(session: Session, line_user_id: str | None) -> Scope | None:
+def scope_for_actor(session: Session, actor: Actor) -> Scope | None:
     """The asker's own scope: an active official's unit, else the centre an active head runs; None otherwise."""
-    if not line_user_id:
-        return None
-    official = session.scalar(select(Official).where(Official.line_user_id == line_user_id, Official.active,
-                                                     Official.role.in_(("lao", "district", "province"))))
-    if official is not None:
+    official = actor.official
+    if official is not None and official.role in ("lao", "district", "province"):
         return scope_of(session, official.role, official.scope_code)
-    head = session.scalar(select(Staff).where(Staff.line_user_id == line_user_id, Staff.active,
-                                              Staff.role == "head").order_by(Staff.id))
+    head = min((s for s in actor.staff if s.role == "head"), key=lambda s: s.id, default=None)
     if head is not None:
         centre = session.get(Centre, head.centre_id)
         return scope_of(session, "centre", centre.code)

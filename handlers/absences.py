@@ -205,7 +205,7 @@ def confirmation(ctx, kids: list[Child], span: tuple[date, date], days: list[dat
 
 # --- the flow ---------------------------------------------------------------------------------------------
 
-flow = Flow("absence")
+flow = Flow("absence", label="แจ้งลา")
 
 
 def looks_like_day(ctx) -> bool:

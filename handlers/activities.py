@@ -12,14 +12,14 @@ from bot.router import END, Flow, Router
 from domain.audit import audit
 from notify.parent_news import DOMAINS, activity_messages
 from handlers.actors import is_recorder, shares_to_parents, work_centre
-from handlers.photos import (answer_saved, consent_reminder, drafted_media, filed_media, first_set_id,
-                             is_other_command, take_photo)
+from handlers.photos import (CLEAR, WITHHOLD, answer_saved, consent_reminder, drafted_media, filed_media,
+                             first_set_id, is_other_command, photo_gate, settle_photos, take_photo)
 from models import Activity
 
 START = r"^(กิจกรรม|ส่งรูปกิจกรรม|บันทึกกิจกรรม|โพสต์กิจกรรม)$"
 NO_TAG = "ไม่ระบุ"
 
-flow = Flow("activity.post")
+flow = Flow("activity.post", label="โพสต์กิจกรรม")
 
 
 def domain_buttons() -> list[dict]:
@@ -28,7 +28,6 @@ def domain_buttons() -> list[dict]:
 
 
 @flow.entry(text=START, when=is_recorder)
-@flow.entry(postback="activity.post", when=is_recorder)
 def start(ctx):
     """The teacher wants to post an activity: remind about consent, ask for the photos."""
     reminder = consent_reminder(ctx, work_centre(ctx).id)
@@ -116,16 +115,29 @@ def next_step(ctx):
     return "domain"
 
 
+@flow.state("consent", postback=CLEAR)
+@flow.state("consent", postback=WITHHOLD)
+def answered_photo_gate(ctx):
+    """The teacher confirmed no child without photo consent is in the photos, or chose not to share them."""
+    ctx.save_draft(cleared=ctx.postback.get("a") == CLEAR)
+    return save(ctx)
+
+
 def save(ctx):
-    """Write the activity with its photos and show it (in the parent group that is the sharing)."""
-    centre, draft = work_centre(ctx), ctx.draft
+    """Write the activity with its photos and show it (in the parent group that is the sharing); photos wait for
+    the consent check first."""
+    centre = work_centre(ctx)
+    waiting = photo_gate(ctx, centre.id, drafted_media(ctx, centre.id))
+    if waiting:
+        return waiting
+    draft = ctx.draft
     shared = shares_to_parents(ctx, centre.id)
     activity = Activity(centre_id=centre.id, day=ctx.today, caption=draft.get("caption", ""),
                         domain=draft.get("domain", ""), image_set_id=first_set_id(ctx), posted_by=ctx.user_id,
                         posted_at=ctx.now, shared_at=ctx.now if shared else None)
     ctx.session.add(activity)
     ctx.session.flush()
-    photos = drafted_media(ctx, centre.id)
+    photos = settle_photos(ctx, centre.code, drafted_media(ctx, centre.id))
     for media in photos:
         media.activity_id = activity.id
     ctx.session.flush()

@@ -1,4 +1,4 @@
-"""Who is talking: the staff, official or guardian records behind a LINE user."""
+"""Who is talking, as handlers ask it: views of the event's Actor (domain.identity, resolved once per event)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,9 +11,7 @@ ROLE_LABEL = {"teacher": "ครู", "head": "หัวหน้าศูนย
 
 def staff_rows(ctx) -> list[Staff]:
     """Active staff records of the sender (one per centre they work at)."""
-    if not ctx.user_id:
-        return []
-    return list(ctx.session.scalars(select(Staff).where(Staff.line_user_id == ctx.user_id, Staff.active)))
+    return list(ctx.actor.staff)
 
 
 def staff_at(ctx, centre_id: int, roles=("teacher", "head")) -> Staff | None:
@@ -23,17 +21,17 @@ def staff_at(ctx, centre_id: int, roles=("teacher", "head")) -> Staff | None:
 
 def official(ctx) -> Official | None:
     """The sender's active official record, if any."""
-    return ctx.session.scalar(select(Official).where(Official.line_user_id == ctx.user_id, Official.active))
+    return ctx.actor.official
 
 
 def guardian(ctx) -> Guardian | None:
     """The guardian record linked to the sender's LINE account, if any."""
-    return ctx.session.scalar(select(Guardian).where(Guardian.line_user_id == ctx.user_id))
+    return ctx.actor.guardian
 
 
 def is_registered(ctx) -> bool:
     """Whether the sender has any role yet."""
-    return bool(ctx.user and ctx.user.role)
+    return ctx.actor.registered
 
 
 def is_staff(ctx) -> bool:

@@ -10,54 +10,67 @@ from domain.audit import audit
 from handlers.actors import is_recorder, work_centre
 from handlers.checkin import child_button, number, tapped_child
 
+CARD_WORDS = r"^(บัตร ?QR|บัตรคิวอาร์|พิมพ์บัตร|บัตร|ออกบัตรใหม่|บัตร\s+\S.*|ออกบัตรใหม่\s+\S.*)$"
+
 
 def register(router: Router) -> None:
-    """บัตร QR, บัตร <name>, ออกบัตรใหม่ <name>."""
+    """บัตร QR, บัตร <name>, ออกบัตรใหม่ <name> — in 1:1 only: a card checks a child in, so it never reaches a group."""
 
-    @router.on(text=r"^(บัตร ?QR|บัตรคิวอาร์|พิมพ์บัตร)$", when=is_recorder)
+    @router.on(chat="group", text=CARD_WORDS, when=is_recorder)
+    @router.on(chat="group", postback="cd.show", when=is_recorder)
+    @router.on(chat="group", postback="cd.reissue", when=is_recorder)
+    @router.on(chat="group", postback="cd.reissue_yes", when=is_recorder)
+    def asked_cards_in_group(ctx):
+        """A teacher asked for cards in the parent group: cards are sent in her 1:1 chat only."""
+        audit(ctx.session, ctx.user_id, "card.refused_in_group", ctx.chat_id, at=ctx.now)
+        ctx.reply(text("บัตร QR ใช้เช็คชื่อเด็กได้ จึงส่งในกลุ่มไม่ได้ค่ะ 🙏\n"
+                       "กรุณาพิมพ์ \"บัตร QR\" หรือ \"บัตร ชื่อเด็ก\" ในแชตส่วนตัวกับบอทนะคะ"))
+
+    @router.on(chat="user", text=r"^(บัตร ?QR|บัตรคิวอาร์|พิมพ์บัตร)$", when=is_recorder)
     def asked_cards(ctx):
         """The teacher asked for her centre's cards: a link to the A4 sheets to print."""
         centre = work_centre(ctx)
         url = signed_url(ctx.rt.cfg, sheet_path(centre), ctx.now)
+        audit(ctx.session, ctx.user_id, "view.cards", centre.code, at=ctx.now)
         ctx.reply(text(f"บัตร QR ของเด็กทุกคนใน{centre.name} (PDF ขนาด A4 พร้อมพิมพ์)\n{url}\n"
                        f"ลิงก์ใช้ได้ {ctx.rt.cfg.LINK_HOURS} ชั่วโมง • พิมพ์แล้วเคลือบพลาสติก ตัดตามเส้น\n"
                        "ขอบัตรรายคน พิมพ์ \"บัตร ชื่อเด็ก\" • บัตรหาย พิมพ์ \"ออกบัตรใหม่ ชื่อเด็ก\"",
                        [say("บัตรรายคน", "บัตร"), say("ออกบัตรใหม่")]))
 
-    @router.on(text=r"^(บัตร|ออกบัตรใหม่)$", when=is_recorder)
+    @router.on(chat="user", text=r"^(บัตร|ออกบัตรใหม่)$", when=is_recorder)
     def asked_without_name(ctx):
         """บัตร / ออกบัตรใหม่ without a name: say how to name the child."""
         ctx.reply(text(f"พิมพ์ \"{ctx.text} ตามด้วยชื่อเล่นหรือชื่อจริงของเด็ก\" เช่น \"{ctx.text} ภูผา\" ค่ะ"))
 
-    @router.on(text=r"^บัตร\s+\S", when=is_recorder)
+    @router.on(chat="user", text=r"^บัตร\s+\S", when=is_recorder)
     def asked_one_card(ctx):
         """'บัตร ภูผา': the child's card as an image."""
         child = one_child(ctx, ctx.text.split(maxsplit=1)[1], "cd.show")
         if child:
             send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
 
-    @router.on(postback="cd.show", when=is_recorder)
+    @router.on(chat="user", postback="cd.show", when=is_recorder)
     def picked_card(ctx):
         """The teacher picked which child's card to show."""
         child = tapped_child(ctx)
         if child:
             send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
 
-    @router.on(text=r"^ออกบัตรใหม่\s+\S", when=is_recorder)
+    @router.on(chat="user", text=r"^ออกบัตรใหม่\s+\S", when=is_recorder)
     def asked_reissue(ctx):
         """'ออกบัตรใหม่ ภูผา': confirm before the old card stops working."""
         child = one_child(ctx, ctx.text.split(maxsplit=1)[1], "cd.reissue")
         if child:
             confirm_reissue(ctx, child)
 
-    @router.on(postback="cd.reissue", when=is_recorder)
+    @router.on(chat="user", postback="cd.reissue", when=is_recorder)
     def picked_reissue(ctx):
         """The teacher picked which child's card to re-issue."""
         child = tapped_child(ctx)
         if child:
             confirm_reissue(ctx, child)
 
-    @router.on(postback="cd.reissue_yes", when=is_recorder)
+    @router.on(chat="user", postback="cd.reissue_yes", when=is_recorder)
     def confirmed_reissue(ctx):
         """Re-issue: the old card is revoked at once; the new card is sent."""
         child = tapped_child(ctx)
@@ -93,4 +106,5 @@ def confirm_reissue(ctx, child) -> None:
 def send_card(ctx, child, caption: str) -> None:
     """The card as an image message (signed link), with a caption."""
     url = signed_url(ctx.rt.cfg, card_path(child), ctx.now)
+    audit(ctx.session, ctx.user_id, "view.card", child.code, at=ctx.now, version=child.qr_version)
     ctx.reply(text(caption), image(url, url))

@@ -17,7 +17,7 @@ from domain.qr_decode import decode_photo
 from domain.thai import hhmm
 from handlers.actors import bound_centre_id, is_recorder, shares_to_parents, staff_rows, work_centre
 from handlers.photos import offer_filing
-from models import Attendance, Centre, Child, PhotoScan
+from models import Attendance, Centre, Child, LineGroup, PhotoScan
 
 PAGE = 10
 ARRIVED_TEXT = re.compile(r"^(?:มา(?:แล้ว)?\s+(?P<before>\S.*)|(?P<after>\S.*?)\s*มาแล้ว(?:ค่ะ|คะ|ครับ)?)$")
@@ -62,10 +62,14 @@ def missing_quick(children: list[Child], page: int) -> list[dict]:
 
 
 def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
-    """The not-yet-arrived list as text plus tappable names (paged for big classes)."""
+    """The not-yet-arrived list as text plus tappable names (paged for big classes).
+
+    In a group every parent reads it: nicknames and counts only; leave reasons and late times stay in 1:1.
+    """
     waiting, on_leave = not_arrived(ctx.session, centre.id, ctx.today)
     notices = notices_on(ctx.session, [c.id for c in waiting + on_leave], ctx.today)
     late = [c for c in waiting if c.id in notices and notices[c.id].kind == "late"]
+    in_group = ctx.chat_type == "group"
     lines = [lead] if lead else []
     if not waiting:
         lines.append("เด็กมาครบทุกคนแล้วค่ะ 🎉")
@@ -74,7 +78,12 @@ def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
         page = min(max(page, 0), pages - 1)
         shown = waiting[page * PAGE:(page + 1) * PAGE]
         head = f"ยังไม่มา {len(waiting)} คน" + (f" (หน้า {page + 1}/{pages})" if pages > 1 else "")
-        lines += [head] + [f"• {c.display_name}" for c in shown] + ["แตะชื่อเด็กที่มาแล้วเพื่อเช็คชื่อได้เลยค่ะ"]
+        lines += [head] + [f"• {c.short_name if in_group else c.display_name}" for c in shown]
+        lines.append("แตะชื่อเด็กที่มาแล้วเพื่อเช็คชื่อได้เลยค่ะ")
+    if in_group:
+        lines += [f"แจ้งมาสาย {len(late)} คน"] if late else []
+        lines += [f"ลา {len(on_leave)} คน (รายละเอียดดูได้ในแชตส่วนตัวกับบอท)"] if on_leave else []
+        return text("\n".join(lines), missing_quick(waiting, page) if waiting else None)
     if late:
         lines.append("แจ้งมาสาย: " + ", ".join(c.short_name + (f" ({late_time(notices[c.id])})"
                                                               if late_time(notices[c.id]) else "") for c in late))
@@ -289,16 +298,18 @@ def scan_summary(session, now, centre: Centre, scans: list[PhotoScan]) -> dict:
         Child.id.in_(merged["new"] + merged["already"] + merged["out"] + merged["out_already"])))}
     rows = attendance_of(session, list(kids), now.date())
     local = lambda moment: hhmm(moment.astimezone(now.tzinfo))  # noqa: E731
+    in_group = session.scalar(select(LineGroup.id).where(LineGroup.group_id == scans[0].chat_id)) is not None
+    name = (lambda child: child.short_name) if in_group else (lambda child: child.display_name)  # noqa: E731
     lines = []
     if merged["new"]:
         lines.append(f"✅ เช็คชื่อแล้ว {len(merged['new'])} คน ({hhmm(now)})")
-        lines += [f"• {kids[i].display_name}" + (" (มาสาย)" if rows[i].late else "") for i in merged["new"]]
+        lines += [f"• {name(kids[i])}" + (" (มาสาย)" if rows[i].late else "") for i in merged["new"]]
     if merged["already"]:
         lines.append("เช็คชื่อไปแล้วก่อนหน้านี้:")
         lines += [f"• {kids[i].short_name} เช็คชื่อแล้วเมื่อ {local(rows[i].arrived_at)}" for i in merged["already"]]
     if merged["out"]:
         lines.append(f"🏠 กลับบ้านแล้ว {len(merged['out'])} คน ({hhmm(now)})")
-        lines += [f"• {kids[i].display_name}" for i in merged["out"]]
+        lines += [f"• {name(kids[i])}" for i in merged["out"]]
     if merged["out_already"]:
         lines += [f"• {kids[i].short_name} กลับบ้านไปแล้วเมื่อ {local(rows[i].left_at)}" for i in merged["out_already"]]
     if merged["refused"]:
@@ -319,7 +330,7 @@ def scan_summary(session, now, centre: Centre, scans: list[PhotoScan]) -> dict:
 
 # --- check-out ------------------------------------------------------------------------------------------
 
-checkout = Flow("checkout")
+checkout = Flow("checkout", label="เช็คชื่อกลับบ้าน")
 
 
 @checkout.entry(text=r"^(รับกลับบ้าน|เช็คชื่อกลับ|เช็คเอาท์)$", when=is_recorder)

@@ -24,7 +24,7 @@ REOPEN = re.compile(r"^ยกเลิก(?:วัน)?ปิดศูนย์(
 HOW = "พิมพ์วันที่ด้วยค่ะ เช่น \"ปิดศูนย์ 25 พ.ย. อบรมครู\" หรือ \"ปิดศูนย์ 25-27 พ.ย.\""
 HEADS_ONLY = "การกำหนดวันปิดศูนย์ทำได้เฉพาะหัวหน้าศูนย์ในแชตส่วนตัวกับบอทค่ะ"
 
-flow = Flow("closure")
+flow = Flow("closure", label="วันปิดศูนย์")
 
 
 def days_in(ctx, typed: str) -> tuple[date, date] | None:

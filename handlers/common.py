@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from bot.messages import say, text
 from bot.router import Router
+from domain.access import is_revoked
+from domain.invites import looks_like_code
 from handlers.actors import ROLE_LABEL, driver_row, guardian, is_registered, is_staff, official
 from handlers.official_menu import QUERIES
 
@@ -28,7 +30,7 @@ def quick_for(ctx) -> list[dict]:
         return [say(q) for q in official_queries()] + [say("ช่วยเหลือ")]
     if guardian(ctx):
         return [say("ลูกมาถึงหรือยัง"), say("แจ้งลา"), say("วันนี้กินอะไร"), say("กิจกรรมวันนี้"),
-                say("ความยินยอมรูปภาพ"), say("ช่วยเหลือ")]
+                say("ความยินยอม"), say("ช่วยเหลือ")]
     return [say("ช่วยเหลือ")]
 
 
@@ -42,6 +44,12 @@ def register(router: Router) -> None:
         ctx.end_flow()
         ctx.reply(text("ยกเลิกแล้วค่ะ" if was_busy else "ตอนนี้ไม่มีรายการที่ค้างอยู่ค่ะ", quick_for(ctx)))
 
+    @router.always(chat="user", when=is_revoked_here)
+    def revoked_user_wrote(ctx):
+        """Someone whose access the operator revoked wrote: a polite refusal (a new invite code still works)."""
+        ctx.reply(text("ขออภัยค่ะ สิทธิ์การใช้งานของบัญชีนี้ถูกยกเลิกแล้ว จึงดูหรือบันทึกข้อมูลไม่ได้\n"
+                       "หากคิดว่าผิดพลาด กรุณาติดต่อศูนย์หรือผู้ดูแลระบบ แล้วพิมพ์รหัสเชิญใหม่ที่ได้รับค่ะ"))
+
     @router.on(text=HELP)
     def asked_help(ctx):
         """The user asked for help: say what they can do in their role."""
@@ -53,6 +61,12 @@ def register(router: Router) -> None:
         ctx.reply(text(REGISTER_HELP, quick_for(ctx)))
 
 
+def is_revoked_here(ctx) -> bool:
+    """A message or button from a user whose access was revoked (a new invite code is let through)."""
+    return ctx.event_type in ("message", "postback") and is_revoked(ctx.user) and not looks_like_code(ctx.text)
+
+
+STALE_BUTTON = "ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว (อาจเป็นปุ่มจากข้อความเก่า) ลองเลือกจากเมนูหรือปุ่มด้านล่างอีกครั้งนะคะ"
 REGISTER_HELP = ("วิธีลงทะเบียนค่ะ\n• ครูและเจ้าหน้าที่: พิมพ์รหัสเชิญ 8 ตัว (เช่น ABCD-EFGH) ที่ได้จากผู้ดูแลระบบ\n"
                  "• ผู้ปกครอง: พิมพ์รหัสผู้ปกครองที่ได้จากครูของศูนย์")
 
@@ -96,7 +110,8 @@ def help_text(ctx) -> str:
                   "• \"แจ้งลา\" หรือพิมพ์ \"ลาป่วย พรุ่งนี้\", \"ลากิจ 25-27 พ.ย.\", \"มาสาย 9 โมง\"; "
                   "\"ยกเลิกการลา\" เพื่อยกเลิก",
                   "• \"วันนี้กินอะไร\" และ \"กิจกรรมวันนี้\" ดูอาหารกลางวันและรูปกิจกรรม",
-                  "• \"ความยินยอมรูปภาพ\" อนุญาตหรือไม่อนุญาตให้เผยแพร่รูปบุตรหลาน (ถ้าไม่แจ้ง ถือว่าอนุญาต)"]
+                  "• \"ความยินยอม\" ดู ให้ หรือถอนความยินยอม (รูปภาพ ข้อมูลสุขภาพ ตำแหน่งบ้าน) ได้ทุกเมื่อ "
+                  "ถ้ายังไม่ได้ตอบ ถือว่าไม่ยินยอม"]
     lines.append("• พิมพ์ \"ยกเลิก\" ได้ทุกเมื่อ")
     return "\n".join(lines)
 
@@ -107,9 +122,11 @@ def register_default(router: Router) -> None:
     @router.otherwise
     def unrecognised(ctx):
         """Something we do not understand: a short helpful answer (in groups only when addressed)."""
+        if ctx.event_type == "postback":  # a button of ours, even in a group
+            return ctx.reply(text(STALE_BUTTON, quick_for(ctx)))
         if ctx.chat_type == "group" and not addressed_to_bot(ctx):
             return
-        if ctx.event_type not in ("message", "postback"):
+        if ctx.event_type != "message":
             return
         ctx.reply(text("ขออภัยค่ะ บอทยังไม่เข้าใจข้อความนี้ ลองเลือกจากปุ่มด้านล่าง หรือพิมพ์ \"ช่วยเหลือ\" นะคะ",
                        quick_for(ctx)))

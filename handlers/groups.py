@@ -7,9 +7,9 @@ from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from domain.invites import InviteError, create_invite, find_invite, looks_like_code, mark_used
-from handlers.actors import staff_at, staff_rows
+from handlers.actors import ROLE_LABEL, staff_at, staff_rows
 from handlers.onboarding import refusal
-from models import Centre, Invite, LineGroup
+from models import Centre, Child, Invite, LineGroup
 
 GROUP_CODE_DAYS = 1
 ASK_CODE = ("สวัสดีค่ะ บอท Smart Kids พร้อมช่วยศูนย์แล้ว 🙏\nให้ครูของศูนย์พิมพ์ \"รหัสเชื่อมกลุ่ม\" ในกลุ่มนี้ "
@@ -79,8 +79,7 @@ def register(router: Router) -> None:
         except InviteError as err:
             return ctx.reply(text(refusal(err)))
         if invite.kind != "group":
-            return ctx.reply(text("รหัสนี้ต้องพิมพ์ในแชตส่วนตัวกับบอทค่ะ (เพื่อความเป็นส่วนตัว) "
-                                  "และควรขอรหัสใหม่ เพราะมีคนในกลุ่มเห็นแล้ว"))
+            return burn_seen_code(ctx, invite)
         centre = ctx.session.scalar(select(Centre).where(Centre.code == invite.scope_code))
         if staff_at(ctx, centre.id) is None:
             return ctx.reply(text(f"เฉพาะครูของ{centre.name}เท่านั้นที่เชื่อมกลุ่มนี้ได้ค่ะ"))
@@ -88,6 +87,10 @@ def register(router: Router) -> None:
         if row.centre_id == centre.id:
             mark_used(invite, ctx.user_id, ctx.now)
             return ctx.reply(text(f"กลุ่มนี้เชื่อมกับ{centre.name}อยู่แล้วค่ะ"))
+        if row.centre_id is not None and staff_at(ctx, row.centre_id) is None:
+            audit(ctx.session, ctx.user_id, "group.rebind_refused", ctx.chat_id, at=ctx.now, centre=centre.code)
+            return ctx.reply(text(f"กลุ่มนี้เชื่อมกับ{row.centre.name}อยู่แล้วค่ะ ครูหรือหัวหน้าของ{row.centre.name}"
+                                  "เท่านั้นที่ย้ายกลุ่มนี้ได้"))
         if row.centre_id is not None:
             ctx.save_draft(code_invite=invite.id, centre_id=centre.id)
             ctx.set_state(rebind, "confirm")
@@ -98,7 +101,23 @@ def register(router: Router) -> None:
     router.add_flow(rebind)
 
 
-rebind = Flow("group.rebind")
+def burn_seen_code(ctx, invite: Invite) -> None:
+    """A role or parent code typed in a group: everyone saw it, so it is spent at once, unused, and its issuer told."""
+    mark_used(invite, f"burned:{ctx.chat_id}"[:64], ctx.now)
+    audit(ctx.session, ctx.user_id or "-", "invite.burned", f"{invite.role}:{invite.scope_code}", at=ctx.now,
+          group=ctx.chat_id, issuer=invite.created_by)
+    if invite.created_by and invite.created_by != "cli":  # a teacher's code: tell her; the operator reads the audit
+        child = ctx.session.scalar(select(Child).where(Child.code == invite.scope_code))
+        whose = f"ของ {child.short_name}" if invite.role == "parent" and child else f"({invite.scope_code})"
+        ctx.push(invite.created_by, text(f"รหัส{ROLE_LABEL.get(invite.role, '')}{whose}ที่คุณออกให้ "
+                                         "ถูกพิมพ์ในกลุ่ม LINE ระบบจึงยกเลิกรหัสนี้แล้วค่ะ ไม่มีใครลงทะเบียนด้วยรหัสนี้\n"
+                                         "กรุณาออกรหัสใหม่ และแนะนำให้พิมพ์ในแชตส่วนตัวกับบอทเท่านั้นนะคะ"),
+                 key=f"invite-burned:{invite.id}")
+    ctx.reply(text("รหัสนี้ถูกยกเลิกแล้วค่ะ เพราะพิมพ์ในกลุ่มซึ่งทุกคนเห็น (เพื่อความปลอดภัยของข้อมูลเด็ก)\n"
+                   "กรุณาขอรหัสใหม่จากผู้ออกรหัส แล้วพิมพ์ในแชตส่วนตัวกับบอทนะคะ"))
+
+
+rebind = Flow("group.rebind", label="เปลี่ยนศูนย์ของกลุ่ม")
 
 
 @rebind.state("confirm", postback="group.rebind")

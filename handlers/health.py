@@ -166,7 +166,7 @@ def tell_guardians(ctx, child, row: Attendance) -> str:
 
 # --- the per-child checklist ----------------------------------------------------------------------------
 
-health = Flow("health")
+health = Flow("health", label="ตรวจสุขภาพ")
 
 
 @health.entry(text=r"^(ตรวจสุขภาพ|บันทึกอาการ|สุขภาพ)$", when=is_recorder)
@@ -194,8 +194,11 @@ def show_children(ctx, page: int):
     pending = sum(1 for r in rows if r.health is None)
     lines = [f"ตรวจสุขภาพวันนี้: ตรวจแล้ว {len(rows) - pending} จาก {len(rows)} คน",
              "แตะชื่อเด็กที่มีอาการ หรือ \"สุขภาพปกติทุกคน\" สำหรับคนที่เหลือ"]
+    concerns = [r for r in rows if r.health == "concern"]
     lines += [f"⚠️ {r.child.short_name}: {describe(r.health_items or [], r.temperature, r.health_note)}"
-              for r in rows if r.health == "concern"]
+              for r in concerns]
+    for r in concerns:
+        audit(ctx.session, ctx.user_id, "view.child.health", r.child.code, at=ctx.now, day=ctx.today.isoformat())
     chunk = rows[page * PAGE:(page + 1) * PAGE]
     quick = [postback("สุขภาพปกติทุกคน", "hc.ok", "สุขภาพปกติทุกคน")] if pending else []
     quick += [postback(r.child.short_name, "hc.child", f"บันทึกอาการ {r.child.short_name}", c=r.child_id)
@@ -216,6 +219,7 @@ def picked_child(ctx):
     if row is None:
         ctx.reply(text(f"{child.short_name} ยังไม่ได้เช็คชื่อวันนี้ค่ะ"))
         return END
+    audit(ctx.session, ctx.user_id, "view.child.health", child.code, at=ctx.now, day=ctx.today.isoformat())
     ctx.save_draft(child=child.id, name=child.short_name, items=[i["code"] for i in row.health_items or []],
                    temperature=row.temperature, note=row.health_note or "")
     return show_checklist(ctx)

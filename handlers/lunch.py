@@ -17,7 +17,8 @@ from domain.allergens import dish_conflicts, parse_menu
 from domain.audit import audit
 from notify.parent_news import lunch_messages, photos_of
 from handlers.actors import is_recorder, shares_to_parents, work_centre
-from handlers.photos import answer_saved, drafted_media, filed_media, is_other_command, take_photo
+from handlers.photos import (CLEAR, WITHHOLD, answer_saved, drafted_media, filed_media, is_other_command,
+                             photo_gate, settle_photos, take_photo)
 from models import Child, Lunch
 
 START = r"^(อาหารกลางวัน|บันทึกอาหาร(กลางวัน)?|บันทึกเมนู|ส่งเมนู)$"
@@ -25,7 +26,7 @@ MENU_LEAD = re.compile(r"^(เมนู|อาหารกลางวัน)")
 SAVE_NOW = postback("บันทึกเลย", "lunch.save")
 CONFIRM = [postback("บันทึกต่อ", "lunch.confirm"), postback("แก้เมนู", "lunch.edit"), say("ยกเลิก")]
 
-flow = Flow("lunch.record")
+flow = Flow("lunch.record", label="บันทึกอาหารกลางวัน")
 
 
 def sent_menu_inline(ctx) -> bool:
@@ -39,7 +40,6 @@ def todays_lunch(ctx, centre_id: int) -> Lunch | None:
 
 
 @flow.entry(text=START, when=is_recorder)
-@flow.entry(postback="lunch.record", when=is_recorder)
 def start(ctx):
     """The teacher wants to record lunch: ask for the menu and photo(s), in either order."""
     lunch = todays_lunch(ctx, work_centre(ctx).id)
@@ -184,9 +184,22 @@ def next_step(ctx):
     return "collect"
 
 
+@flow.state("consent", postback=CLEAR)
+@flow.state("consent", postback=WITHHOLD)
+def answered_photo_gate(ctx):
+    """The teacher confirmed no child without photo consent is in the tray photos, or chose not to share them."""
+    ctx.save_draft(cleared=ctx.postback.get("a") == CLEAR)
+    return save(ctx)
+
+
 def save(ctx):
-    """Write today's lunch (a new menu replaces the menu; new photos replace the photos) and show it."""
-    centre, draft = work_centre(ctx), ctx.draft
+    """Write today's lunch (a new menu replaces the menu; new photos replace the photos) and show it; photos wait
+    for the consent check first."""
+    centre = work_centre(ctx)
+    waiting = photo_gate(ctx, centre.id, drafted_media(ctx, centre.id))
+    if waiting:
+        return waiting
+    draft = ctx.draft
     lunch = todays_lunch(ctx, centre.id)
     if lunch is None:
         lunch = Lunch(centre_id=centre.id, day=ctx.today, recorded_by=ctx.user_id, recorded_at=ctx.now, dishes=[])
@@ -194,7 +207,7 @@ def save(ctx):
         ctx.session.flush()
     if draft.get("dishes") and draft.get("confirmed"):
         lunch.menu_text, lunch.dishes = draft["menu"], draft["dishes"]
-    photos = drafted_media(ctx, centre.id)
+    photos = settle_photos(ctx, centre.code, drafted_media(ctx, centre.id))
     if photos and not draft.get("add_photos"):
         storage = storage_for(ctx.rt.cfg)
         for old in photos_of(ctx.session, lunch_id=lunch.id):

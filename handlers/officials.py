@@ -15,8 +15,9 @@ from bot.signed import signed_url
 from domain import dashboards as q
 from domain.alerts import KINDS as ALERT_KINDS, RESOLUTIONS
 from domain.audit import audit
+from domain.consent import has_consent
 from domain.reports import KINDS, report_path
-from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_user
+from domain.scope import LEVEL_LABEL, LEVELS, Scope, narrow, scope_for_actor
 from domain.thai import hhmm, thai_date, thai_month
 from handlers import official_views as v
 from handlers.common import quick_for
@@ -50,12 +51,16 @@ def register(router: Router) -> None:
         """Names and conditions of one centre's children who need special care (audited per child)."""
         scope = requested_scope(ctx, "centre", ctx.postback.get("u", ""))
         if scope:
-            kids = q.children_health(ctx.session, scope.centre_ids[0])
+            found = q.children_health(ctx.session, scope.centre_ids[0])
+            kids = [c for c in found if has_consent(ctx.session, c.id, "health")]  # the rest: a count only
             for child in kids:
                 audit(ctx.session, ctx.user_id, "view.child.health", child.code, at=ctx.now, centre=scope.unit.code)
             lines = [f"• {c.short_name} {c.first_name} {c.last_name}"
                      + (f"\n  โรคประจำตัว: {c.chronic_conditions}" if c.chronic_conditions else "")
                      + (f"\n  แพ้: {c.allergies}" if c.allergies else "") for c in kids]
+            if len(found) > len(kids):
+                lines.append(f"อีก {len(found) - len(kids)} คน ผู้ปกครองยังไม่ยินยอมให้แสดงข้อมูลสุขภาพ "
+                             "(ครูของศูนย์ดูแลอยู่)")
             body = "\n".join(lines) if lines else "ไม่มีเด็กที่มีโรคประจำตัวหรือแพ้อาหารค่ะ"
             ctx.reply(text(f"เด็กที่ต้องดูแลพิเศษ · {scope.unit.name}\n{body}", MENU))
 
@@ -97,7 +102,7 @@ def register(router: Router) -> None:
 
 def own_scope(ctx) -> Scope | None:
     """The asker's scope; anyone else gets a polite refusal (and None)."""
-    scope = scope_for_user(ctx.session, ctx.user_id)
+    scope = scope_for_actor(ctx.session, ctx.actor)
     if scope is None:
         ctx.reply(text(NOT_ALLOWED, quick_for(ctx)))
     return scope

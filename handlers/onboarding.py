@@ -9,6 +9,7 @@ from domain.audit import audit
 from domain.invites import InviteError, create_invite, find_invite, looks_like_code, mark_used
 from handlers.actors import ROLE_LABEL, guardian, is_registered, staff_rows
 from handlers.common import REGISTER_HELP, quick_for
+from handlers.consent import first_questions
 from models import Centre, Child, ChildGuardian, Guardian, Lao, District, Province, Official, Staff
 from richmenus.link import want_menu
 
@@ -55,12 +56,16 @@ def register(router: Router) -> None:
         if invite.kind == "group":
             return ctx.reply(text("รหัสนี้เป็นรหัสเชื่อมกลุ่มค่ะ กรุณาพิมพ์ในกลุ่ม LINE ของผู้ปกครองที่มีบอทอยู่"))
         mark_used(invite, ctx.user_id, ctx.now)
+        ctx.user.revoked_at = None  # a fresh invite gives access back after a revocation
         if not ctx.user.display_name:
             ctx.user.display_name = ctx.rt.line.profile(ctx.user_id).get("displayName", "")
         answer = link_parent(ctx, invite.scope_code) if invite.role == "parent" else bind_role(ctx, invite)
         want_menu(ctx.user)  # the worker links the role's rich menu after commit
         audit(ctx.session, ctx.user_id, "invite.redeem", f"{invite.role}:{invite.scope_code}", at=ctx.now)
-        ctx.reply(text(answer, quick_for(ctx)))
+        if invite.role != "parent":
+            return ctx.reply(text(answer, quick_for(ctx)))
+        child = ctx.session.scalar(select(Child).where(Child.code == invite.scope_code))
+        ctx.reply(text(answer), *first_questions(child))  # consent is opt-in: asked at once, each purpose apart
 
     router.add_flow(parent_code)
 
@@ -83,6 +88,7 @@ def bind_role(ctx, invite) -> str:
         place = f"{SCOPE_NAME[model]}{unit.name}"
     ctx.user.role, ctx.user.scope_code = invite.role, invite.scope_code
     ctx.session.flush()
+    ctx.reload_actor()
     return f"ลงทะเบียนเรียบร้อยค่ะ คุณ{name} เป็น{ROLE_LABEL[invite.role]} {place}"
 
 
@@ -101,13 +107,14 @@ def link_parent(ctx, child_code: str) -> str:
         ctx.session.flush()
     if not ctx.user.role:
         ctx.user.role, ctx.user.scope_code = "parent", child.code
+    ctx.reload_actor()
     names = ctx.session.scalars(select(Child.nickname).join(ChildGuardian).where(
         ChildGuardian.guardian_id == person.id).order_by(Child.code)).all()
     return (f"เชื่อมกับน้อง{child.short_name} เรียบร้อยค่ะ\n"
             f"บุตรหลานที่เชื่อมแล้ว: {', '.join(names)}")
 
 
-parent_code = Flow("parent.code")
+parent_code = Flow("parent.code", label="เชื่อมกับบุตรหลาน")
 
 
 @parent_code.entry(chat="user", text=r"^รหัสผู้ปกครอง", when=lambda ctx: bool(staff_rows(ctx)))

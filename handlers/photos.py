@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy import select
 
-from bot.messages import postback, text
+from bot.messages import postback, say, text
 from bot.router import Router
-from bot.storage import store_photo, storage_for
+from bot.storage import discard, store_photo, storage_for
+from domain.audit import audit
+from domain.consent import without_consent
 from domain.images import BadPhoto
 from handlers.actors import work_centre
-from models import Child, Consent, Media
+from models import Media
 
 MAX_FILED = 30  # photo ids a button can carry within LINE's 300-character postback data
 
@@ -66,28 +68,72 @@ def first_set_id(ctx) -> str | None:
     return next(iter((ctx.draft.get("media") or {}).get("sets", {})), None)
 
 
-def refused_children(session, centre_id: int) -> list[Child]:
-    """Children of the centre whose guardian refused photo sharing."""
-    return list(session.scalars(select(Child).join(Consent, Consent.child_id == Child.id).where(
-        Child.centre_id == centre_id, Child.active, Consent.kind == "photo", Consent.granted.is_(False))
-        .order_by(Child.code)))
-
-
 def consent_reminder(ctx, centre_id: int) -> str:
-    """Remind the teacher which children must not appear in shared photos.
+    """Remind the teacher which children must not appear in shared photos (no photo consent).
 
     In 1:1 the names come back as text to put in the reply. In a group everyone would read them, so the
     names go to her 1:1 chat (one push a day at most) and the group only hears that there are some.
     """
-    refused = refused_children(ctx.session, centre_id)
-    if not refused:
+    missing = without_consent(ctx.session, centre_id, "photo")
+    if not missing:
         return ""
-    names = "\n".join(f"• {c.display_name}" for c in refused)
-    body = f"📷 เด็กที่ผู้ปกครองไม่อนุญาตให้เผยแพร่รูป:\n{names}\nกรุณาเลือกรูปที่ไม่เห็นหน้าเด็กเหล่านี้นะคะ"
+    body = names_without_consent(missing)
     if ctx.chat_type == "user":
         return body
+    names_to_teacher(ctx, centre_id, body)
+    return f"📷 มีเด็ก {len(missing)} คนที่ผู้ปกครองยังไม่ยินยอมให้ส่งรูป (รายชื่อส่งให้ครูในแชตส่วนตัวแล้ว)"
+
+
+def names_without_consent(missing: list) -> str:
+    """The list of children who must not be in shared photos, for the teacher."""
+    names = "\n".join(f"• {c.display_name}" for c in missing)
+    return f"📷 เด็กที่ผู้ปกครองยังไม่ยินยอมให้ส่งรูป:\n{names}\nกรุณาถ่ายรูปที่ไม่มีเด็กเหล่านี้นะคะ"
+
+
+def names_to_teacher(ctx, centre_id: int, body: str) -> None:
+    """Working in the group, the teacher gets the names in her 1:1 chat: one push a day at most (LINE bills it)."""
     ctx.push(ctx.user_id, text(body), key=f"consent-reminder:{ctx.user_id}:{centre_id}:{ctx.today}")
-    return f"📷 มีเด็ก {len(refused)} คนที่ผู้ปกครองไม่อนุญาตให้เผยแพร่รูป (รายชื่อส่งให้ครูในแชตส่วนตัวแล้ว)"
+
+
+CLEAR = "photo.clear"
+WITHHOLD = "photo.withhold"
+
+
+def photo_gate(ctx, centre_id: int, photos: list[Media]) -> str | None:
+    """Before photos are shared: when children of the centre have no photo consent and the teacher has not answered
+    yet, ask her to confirm none of them is in the frame (names by nickname; in a group they go to her 1:1 chat)
+    and return the state that waits for the answer; None when the photos may go on."""
+    if not photos or "cleared" in ctx.draft:
+        return None
+    missing = without_consent(ctx.session, centre_id, "photo")
+    if not missing:
+        ctx.save_draft(cleared=True)
+        return None
+    names = ", ".join(c.short_name for c in missing)
+    ask = (f"ก่อนส่งรูป {len(photos)} รูปให้ผู้ปกครอง: ในรูปต้องไม่มีเด็กที่ผู้ปกครองยังไม่ยินยอม ({len(missing)} คน)")
+    if ctx.chat_type == "user":
+        ask += f"\n{names}"
+    else:
+        names_to_teacher(ctx, centre_id, names_without_consent(missing))
+        ask += " รายชื่อส่งให้ครูในแชตส่วนตัวแล้ว"
+    ctx.reply(text(ask + "\nยืนยันไหมคะ", [postback("ยืนยัน ไม่มีในรูป", CLEAR, "ยืนยัน ไม่มีเด็กเหล่านี้ในรูป"),
+                                          postback("ไม่ส่งรูป", WITHHOLD, "ไม่ส่งรูป"), say("ยกเลิก")]))
+    return "consent"
+
+
+def settle_photos(ctx, centre_code: str, photos: list[Media]) -> list[Media]:
+    """After the gate: cleared photos are marked shareable; withheld ones are deleted. Returns the photos kept."""
+    cleared = ctx.draft.get("cleared", True)
+    storage = None if cleared else storage_for(ctx.rt.cfg)
+    for media in photos:
+        if cleared:
+            media.cleared_at, media.cleared_by = ctx.now, ctx.user_id
+        else:
+            discard(storage, media, ctx.now)
+    if photos:
+        audit(ctx.session, ctx.user_id, "photo.cleared" if cleared else "photo.withheld", centre_code, at=ctx.now,
+              photos=[m.id for m in photos])
+    return photos if cleared else []
 
 
 def owned_media(ctx, centre_id: int, raw_ids: str) -> list[Media]:

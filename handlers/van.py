@@ -235,7 +235,7 @@ def board_by_photo(ctx, staff: Staff, trip: VanTrip) -> dict:
 
 # --- "รถว่างแล้ว" -------------------------------------------------------------------------------------------
 
-van_empty = Flow("van_empty")
+van_empty = Flow("van_empty", label="ยืนยันรถว่าง")
 
 
 @van_empty.entry(text=r"^รถว่างแล้ว$", when=driving)

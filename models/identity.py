@@ -26,6 +26,7 @@ class LineUser(Base):
     unfollowed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rich_menu: Mapped[str | None] = mapped_column(String(64))  # name of the rich menu this user should have
     rich_menu_id: Mapped[str | None] = mapped_column(String(64), index=True)  # LINE id linked; None: a link is owed
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # access revoked by the operator (domain.access)
 
 
 class LineGroup(Base):

@@ -37,6 +37,7 @@ class Child(Base):
     qr_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # personal data erased (domain.privacy.erase_child)
     centre: Mapped[Centre] = relationship()
     classroom: Mapped[Classroom | None] = relationship()
     guardian_links: Mapped[list["ChildGuardian"]] = relationship(back_populates="child", cascade="all, delete-orphan")

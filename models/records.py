@@ -129,10 +129,12 @@ class Media(Base):
     height: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # may be shown to parents (photo consent checked)
+    cleared_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class Consent(Base):
-    """A guardian's (or the centre's) decision for one child: e.g. kind "photo", granted or refused."""
+    """A guardian's decision for one child and one purpose (domain.consent.KINDS: photo, health, home); no row = no consent."""
 
     __tablename__ = "consents"
     __table_args__ = (UniqueConstraint("child_id", "kind"),)

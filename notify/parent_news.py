@@ -31,8 +31,9 @@ def photos_of(session: Session, *, lunch_id: int | None = None, activity_id: int
 
 
 def photo_messages(cfg: Config, photos: list[Media], now: datetime, alt: str) -> list[dict]:
-    """One image message, or one flex carousel of up to 10 photos (tap opens the full size); [] for none."""
-    live = [m for m in photos if m.purged_at is None]
+    """One image message, or one flex carousel of up to 10 photos (tap opens the full size); [] for none.
+    Only photos the teacher cleared for photo consent (domain.consent) are ever shown to parents."""
+    live = [m for m in photos if m.purged_at is None and m.cleared_at is not None]
     if not live:
         return []
     if len(live) == 1:
@@ -46,7 +47,7 @@ def photo_messages(cfg: Config, photos: list[Media], now: datetime, alt: str) ->
 
 def _photo_note(photos: list[Media]) -> str:
     """A line about photos the text should carry: expired ones, or more than the carousel shows."""
-    live = sum(m.purged_at is None for m in photos)
+    live = sum(m.purged_at is None and m.cleared_at is not None for m in photos)
     if photos and not live:
         return f"\n({EXPIRED})"
     return f"\n(รูปทั้งหมด {live} รูป แสดง {MAX_BUBBLES} รูปแรก)" if live > MAX_BUBBLES else ""

@@ -19,7 +19,7 @@ SCHEDULE = [  # (job, trigger, trigger arguments); every job is a plain function
     (jobs.teacher_reminders, "interval", {"minutes": 5}),
     (jobs.daily_digests, "interval", {"minutes": 5}),
     (jobs.check_quota, "interval", {"minutes": 15}),
-    (jobs.purge_inbox, "cron", {"hour": 3, "minute": 15, "misfire_grace_time": 6 * 3600}),
+    (jobs.apply_retention, "cron", {"hour": 3, "minute": 15, "misfire_grace_time": 6 * 3600}),
     (jobs.purge_old_media, "cron", {"hour": 3, "minute": 30, "misfire_grace_time": 6 * 3600}),
 ]
 

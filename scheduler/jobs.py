@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot import menu_links, outbox
@@ -12,12 +12,13 @@ from bot.db import transaction
 from models.insert import insert_once
 from bot.storage import Storage, discard, storage_for
 from domain.alerts import staff_recipients
+from domain.audit import audit
 from domain.calendar import open_centres
+from domain.retention import apply_policy
 from domain.safety import cutoff_alerts
 from domain.van import van_overdue
-from models import Centre, InboxEvent, InviteAttempt, JobRun, Media, PhotoScan
+from models import Centre, JobRun, Media, PhotoScan
 
-INBOX_KEEP = timedelta(days=30)
 UNFILED_KEEP = timedelta(days=1)  # photos nobody said what they were (an abandoned flow or fallback)
 
 
@@ -28,16 +29,15 @@ def claim(session: Session, job: str, run_key: str, now: datetime) -> bool:
     return session.execute(stmt).scalar() is not None
 
 
-def purge_inbox(rt, now: datetime) -> int:
-    """Once a day: drop processed webhook events and old code attempts after 30 days."""
+def apply_retention(rt, now: datetime) -> dict[str, int]:
+    """Once a day: remove or clear what each table keeps past its time (domain.retention.POLICY)."""
     with transaction(rt.sessions) as session:
-        if not claim(session, "purge_inbox", now.date().isoformat(), now):
-            return 0
-        cutoff = now - INBOX_KEEP
-        gone = session.execute(delete(InboxEvent).where(
-            InboxEvent.status == "done", InboxEvent.processed_at < cutoff)).rowcount
-        session.execute(delete(InviteAttempt).where(InviteAttempt.at < cutoff))
-        return gone
+        if not claim(session, "retention", now.date().isoformat(), now):
+            return {}
+        done = apply_policy(session, now)
+        audit(session, "clock", "retention.applied", now.date().isoformat(), at=now,
+              **{table: n for table, n in done.items() if n})
+        return done
 
 
 def sweep_outbox(rt, now: datetime) -> int:

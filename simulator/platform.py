@@ -22,11 +22,12 @@ class LinePlatform(BotApi):
     def __init__(self, channel_secret: str, access_token: str, *, deliver=None, webhook_url: str | None = None,
                  spec=None, reply_token_ttl: float = 60.0, content_ttl: float = 3600.0,
                  monthly_limit: int | None = 300, clock=time.time, bot_user_id: str | None = None,
-                 timeout_delay: float = 3.0, local_http_media: bool = False):
+                 timeout_delay: float = 3.0, local_http_media: bool = False, latency: float = 0.0):
         self.channel_secret, self.access_token = channel_secret, access_token
         self.deliver, self.webhook_url, self.spec = deliver, webhook_url, spec
         self.reply_token_ttl, self.content_ttl, self.monthly_limit = reply_token_ttl, content_ttl, monthly_limit
         self.clock, self.timeout_delay = clock, timeout_delay
+        self.latency = latency  # seconds every Messaging API call waits before it is answered (a slow LINE; 0: off)
         self.local_http_media = local_http_media  # accept http://127.0.0.1 / localhost image URLs (local demo)
         self.bot_user_id = bot_user_id or "U" + secrets.token_hex(16)
         self.lock = threading.RLock()

@@ -1,7 +1,8 @@
 """The fake LINE HTTP server: the Messaging API the bot calls, plus the simulator page, in one Flask app.
 
-Every /v2/ call passes the same gate, in LINE's order: failure injection, bearer token, JSON body,
-schema check (simulator.schema); then it is routed, and recorded in `platform.calls`.
+Every /v2/ call passes the same gate, in LINE's order: the platform's `latency` (off by default; benchmarks
+set e.g. 0.08 for a LINE answering in 80 ms), failure injection, bearer token, JSON body, schema check
+(simulator.schema); then it is routed, and recorded in `platform.calls`.
 """
 import json
 import threading
@@ -53,6 +54,8 @@ def _gate():
         return None
     platform = current_app.extensions["line_platform"]
     g.request_id = str(uuid.uuid4())
+    if platform.latency:
+        time.sleep(platform.latency)
     if platform.down == "timeout":
         time.sleep(platform.timeout_delay)
     elif platform.down is not None:

@@ -139,6 +139,35 @@ def app(db_url, line, clock, tmp_path):
     line.deliver = lambda body, headers: client.post("/callback", data=body, headers=headers).status_code
     yield app
     rt.engine.dispose()
+    assert_buttons_routed(line, rt.router)
+
+
+def sent_actions(platform) -> set[str]:
+    """The postback actions of every button the bot sent (messages and rich menus) in this test."""
+    from bot.router import parse_postback
+
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "postback" and isinstance(node.get("data"), str):
+                found.add(parse_postback(node["data"]).get("a", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for call in platform.calls:
+        if call["method"] == "POST" and isinstance(call["body"], (dict, list)):
+            walk(call["body"])
+    return found
+
+
+def assert_buttons_routed(platform, router) -> None:
+    """Every button the bot sent has a live route (a dead button would meet the stale-button answer)."""
+    dead = sent_actions(platform) - router.actions()
+    assert not dead, f"buttons without a route: {sorted(dead)}"
 
 
 @pytest.fixture
@@ -218,9 +247,10 @@ def quick_labels(message: dict) -> list[str]:
 
 @pytest.fixture
 def org(session):
-    """A small province: two centres of one LAO, a classroom each, five children (two are siblings)."""
+    """A small province: two centres of one LAO, a classroom each, five children (two are siblings), each with
+    photo consent (tests of a child without it withdraw it)."""
     from datetime import date
-    from models import Centre, Child, ChildGuardian, Classroom, District, Guardian, Lao, Province
+    from models import Centre, Child, ChildGuardian, Classroom, Consent, District, Guardian, Lao, Province
 
     province = Province(code="P39", name="หนองบัวลำภู")
     district = District(code="D01", name="เมืองหนองบัวลำภู", province=province)
@@ -245,6 +275,7 @@ def org(session):
     session.flush()
     session.add_all([ChildGuardian(child_id=kids["C000001"].id, guardian_id=mother.id, relation="แม่"),
                      ChildGuardian(child_id=kids["C000002"].id, guardian_id=mother.id, relation="แม่")])
+    session.add_all(Consent(child_id=k.id, kind="photo", granted=True, set_by="enrolment-form") for k in kids.values())
     session.commit()
     return {"centres": {"K0001": k1, "K0002": k2}, "children": kids}
 
@@ -287,6 +318,15 @@ def at_local(clock, hhmm: str, day: str = "2026-11-23") -> None:
     from zoneinfo import ZoneInfo
 
     clock.set(datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=ZoneInfo("Asia/Bangkok")))
+
+
+def withdraw_photo_consent(session, child) -> None:
+    """The child's guardian withdrew photo consent."""
+    from sqlalchemy import select
+    from models import Consent
+
+    session.scalar(select(Consent).where(Consent.child_id == child.id, Consent.kind == "photo")).granted = False
+    session.commit()
 
 
 def link_parent(chat, parent: str, child_name: str, teacher: str = "Uteacher") -> None:

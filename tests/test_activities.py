@@ -3,8 +3,8 @@ photos sent with no flow (the bot asks what they are), and the parent relay."""
 from sqlalchemy import select
 
 from notify.parent_news import activity_messages
-from models import Activity, Consent, Media
-from tests.conftest import quick_labels, texts
+from models import Activity, Media
+from tests.conftest import quick_labels, texts, withdraw_photo_consent
 from tests.media_kit import bind_group, image_urls, phone_photo, send_photos
 
 
@@ -39,8 +39,7 @@ def test_caption_first_then_photo_without_a_domain_tag(chat, people, session):
 
 def test_activity_posted_in_the_parent_group_is_shared_and_reminds_consent_privately(chat, people, session, org,
                                                                                        line):
-    session.add(Consent(child_id=org["children"]["C000002"].id, kind="photo", granted=False, set_by="Uparent"))
-    session.commit()
+    withdraw_photo_consent(session, org["children"]["C000002"])
     bind_group(chat)
     line.reset_calls()
     replies = chat.text("Uteacher", "กิจกรรม", group="Gk1")
@@ -51,16 +50,17 @@ def test_activity_posted_in_the_parent_group_is_shared_and_reminds_consent_priva
     chat.text("Uteacher", "วาดภาพระบายสี", group="Gk1")
     replies = chat.postback("Uteacher", "a=activity.domain&d=%E0%B8%AD%E0%B8%B2%E0%B8%A3%E0%B8%A1%E0%B8%93%E0%B9%8C",
                             group="Gk1")
+    assert "ยืนยันไหม" in texts(replies) and "ข้าวหอม" not in texts(replies) and image_urls(replies) == []
+    replies = chat.tap(replies[-1], "ยืนยัน ไม่มีในรูป", "Uteacher", group="Gk1")
     assert "🎨 กิจกรรม" in texts(replies) and "ด้านอารมณ์" in texts(replies) and len(image_urls(replies)) == 2
     assert session.scalar(select(Activity.shared_at)) is not None
     chat.text("Uteacher", "กิจกรรม", group="Gk1")
     pushes = [c for c in line.calls if c["path"] == "/v2/bot/message/push"]
-    assert len(pushes) == 1 and pushes[0]["body"]["to"] == "Uteacher"  # one private reminder a day
+    assert len(pushes) == 1 and pushes[0]["body"]["to"] == "Uteacher"  # one private list of names a day
 
 
 def test_teacher_in_1to1_sees_the_consent_reminder_with_names(chat, people, session, org):
-    session.add(Consent(child_id=org["children"]["C000004"].id, kind="photo", granted=False, set_by="Uparent"))
-    session.commit()
+    withdraw_photo_consent(session, org["children"]["C000004"])
     replies = chat.text("Uteacher", "กิจกรรม")
     assert "ใบเตย (อรอุมา ทองคำ)" in texts(replies)
 

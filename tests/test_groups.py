@@ -31,24 +31,38 @@ def test_parent_cannot_bind_a_group_with_a_leaked_code(chat, people, session):
     assert session.scalar(select(LineGroup.centre_id).where(LineGroup.group_id == "Gk1")) is None
 
 
-def test_teacher_of_another_centre_cannot_take_over_a_bound_group_silently(chat, line, people, session, org):
+def test_teacher_of_another_centre_is_refused_and_staff_of_both_centres_can_move_the_group(chat, line, people,
+                                                                                         session, org):
+    from models import Staff
     chat.event("Gk1", "join", "Gk1")
     chat.text("Uteacher", _group_code(chat), group="Gk1")
     line.groups["Gk1"]["members"].append("Uteacher2")
     replies = chat.text("Uteacher2", _group_code(chat, "Uteacher2"), group="Gk1")
-    assert "อยู่แล้ว" in texts(replies) and "ย้ายกลุ่ม" in quick_labels(replies[-1])
+    assert "เท่านั้นที่ย้ายกลุ่มนี้ได้" in texts(replies) and "ย้ายกลุ่ม" not in quick_labels(replies[-1])
     assert session.scalar(select(LineGroup.centre_id).where(LineGroup.group_id == "Gk1")) == org["centres"]["K0001"].id
+    session.add(Staff(centre_id=org["centres"]["K0001"].id, role="teacher", name="ครูมาลี", line_user_id="Uteacher2"))
+    session.commit()
+    replies = chat.text("Uteacher2", _group_code(chat, "Uteacher2"), group="Gk1")
+    assert "อยู่แล้ว" in texts(replies) and "ย้ายกลุ่ม" in quick_labels(replies[-1])
     replies = chat.tap(replies[-1], "ย้ายกลุ่ม", "Uteacher2", group="Gk1")
     assert "บ้านโนน" in texts(replies)
     session.expire_all()
     assert session.scalar(select(LineGroup.centre_id).where(LineGroup.group_id == "Gk1")) == org["centres"]["K0002"].id
 
 
-def test_role_invite_posted_in_a_group_is_not_spent(chat, people, rt):
+def test_role_invite_seen_in_a_group_is_burned_and_its_issuer_told(chat, line, people, rt, session):
+    from models import AuditLog, Staff
     from tests.conftest import make_invite
     chat.event("Gk1", "join", "Gk1")
     code = make_invite(rt, "teacher", "K0001")
-    assert "แชตส่วนตัว" in texts(chat.text("Uparent", code, group="Gk1"))
+    assert "ถูกยกเลิกแล้ว" in texts(chat.text("Uteacher", code, group="Gk1"))
+    assert "ถูกใช้ไปแล้ว" in texts(chat.text("Uparent", code))  # copied from the group: refused in 1:1
+    assert session.scalar(select(Staff).where(Staff.line_user_id == "Uparent")) is None
+    parent_code = texts(chat.text("Uteacher", "รหัสผู้ปกครอง ใบเตย")).split("\n\n")[1]
+    chat.text("Uparent", parent_code, group="Gk1")
+    assert "ถูกพิมพ์ในกลุ่ม" in texts(line.bot_messages("Uteacher")[-1:])  # the teacher who issued it is told
+    assert "ถูกใช้ไปแล้ว" in texts(chat.text("Uparent", parent_code))
+    assert len(session.scalars(select(AuditLog).where(AuditLog.action == "invite.burned")).all()) == 2
 
 
 def test_parents_chatting_in_the_group_are_left_alone(chat, people):

@@ -191,11 +191,15 @@ def test_children_counts_show_no_names_and_health_list_is_audited(chat, world, s
     assert "สูงดีสมส่วน" in body and "เตี้ย" in body  # growth bands from the two measurements
     k1 = next(b for b in flex(answer)["contents"]["contents"] if b["body"]["contents"][0]["text"] == UNIT_NAMES["K0001"])
     health = k1["footer"]["contents"][-1]["action"]["data"]
+    from models import Consent, Child
+    session.add(Consent(child_id=session.scalar(select(Child.id).where(Child.code == "C000001")), kind="health",
+                        granted=True, set_by="Uparent"))
+    session.commit()
     listed = texts(chat.postback("Ulao", health))
-    assert "หอบหืด" in listed and "นมวัว" in listed
+    assert "หอบหืด" in listed and "นมวัว" not in listed and "อีก 1 คน" in listed  # C000004: no health consent
     viewed = session.scalars(select(AuditLog.subject).where(AuditLog.action == "view.child.health",
                                                             AuditLog.actor == "Ulao")).all()
-    assert sorted(viewed) == ["C000001", "C000004"]
+    assert sorted(viewed) == ["C000001"]
 
 
 def test_teachers_with_their_last_record(chat, world):

@@ -97,27 +97,29 @@ def test_siblings_at_two_centres_see_both_lunches(chat, people, session, org, rt
     assert "ข้าวผัด" in body and "ก๋วยเตี๋ยว" in body
 
 
-def test_parent_refuses_photo_sharing_for_one_of_two_children(chat, people, session, org, rt):
+def test_parent_withdraws_and_gives_consent_for_one_of_two_children(chat, people, session, org, rt):
     link_parent(chat, rt, "Uparent", "C000001", "C000002")
-    replies = chat.text("Uparent", "ความยินยอมรูปภาพ")
-    assert "น้องภูผา: อนุญาต" in texts(replies) and "ถือว่าอนุญาต" in texts(replies)
-    assert "ไม่อนุญาต ข้าวหอม" in quick_labels(replies[-1])
-    replies = chat.tap(replies[-1], "ไม่อนุญาต ข้าวหอม", "Uparent")
-    assert "น้องข้าวหอม ไม่อนุญาต" in texts(replies)
-    row = session.scalar(select(Consent))
-    assert (row.child_id, row.granted, row.set_by) == (org["children"]["C000002"].id, False, "Uparent")
-    assert "ข้าวหอม (วีรภัทร สายบุญ)" in texts(chat.text("Uteacher", "ความยินยอมรูปภาพ"))
+    replies = chat.text("Uparent", "ความยินยอม")
+    assert "น้องภูผา: ส่งรูปที่มีบุตรหลานให้ผู้ปกครองในกลุ่ม ✅ ยินยอม" in texts(replies)
+    assert "ข้อมูลสุขภาพ ❌ ไม่ยินยอม" in texts(replies)  # never answered = no consent
+    assert "ถอนรูป ข้าวหอม" in quick_labels(replies[-1])
+    replies = chat.tap(replies[-1], "ถอนรูป ข้าวหอม", "Uparent")
+    assert "น้องข้าวหอม ไม่ยินยอม" in texts(replies)
+    child_id = org["children"]["C000002"].id
+    row = session.scalar(select(Consent).where(Consent.child_id == child_id, Consent.kind == "photo"))
+    assert (row.granted, row.set_by) == (False, "Uparent")
+    assert "ข้าวหอม (วีรภัทร สายบุญ)" in texts(chat.text("Uteacher", "ความยินยอม"))
     assert session.scalar(select(AuditLog).where(AuditLog.action == "consent.photo")).subject == "C000002"
-    replies = chat.tap(chat.text("Uparent", "ไม่อนุญาตรูป")[-1], "อนุญาต ข้าวหอม", "Uparent")
-    session.expire_all()
-    assert session.scalar(select(Consent.granted)) is True
+    chat.tap(chat.text("Uparent", "ความยินยอม")[-1], "ให้สุขภาพ ข้าวหอม", "Uparent")
+    assert session.scalar(select(Consent.granted).where(Consent.child_id == child_id, Consent.kind == "health"))
 
 
 def test_parent_cannot_set_consent_for_a_child_not_theirs(chat, people, session, org, rt):
     link_parent(chat, rt, "Uparent", "C000001")
     other = org["children"]["C000003"].id
-    replies = chat.postback("Uparent", f"a=consent.photo&child={other}&g=0")
-    assert "เฉพาะบุตรหลาน" in texts(replies) and session.scalar(select(Consent)) is None
+    replies = chat.postback("Uparent", f"a=consent.set&child={other}&k=photo&g=0")
+    assert "เฉพาะบุตรหลาน" in texts(replies)
+    assert session.scalar(select(Consent.granted).where(Consent.child_id == other)) is True  # unchanged
 
 
 def test_parent_linked_by_code_reaches_the_same_guardian_for_siblings(chat, people, session, org, rt):
@@ -126,4 +128,4 @@ def test_parent_linked_by_code_reaches_the_same_guardian_for_siblings(chat, peop
     chat.text("Uparent", make_invite(rt, "parent", "C000002"))
     assert len(session.scalars(select(Guardian).where(Guardian.line_user_id == "Uparent")).all()) == 1
     help_replies = chat.text("Uparent", "ช่วยเหลือ")
-    assert "ลูกมาถึงหรือยัง" in texts(help_replies) and "ความยินยอมรูปภาพ" in quick_labels(help_replies[-1])
+    assert "ลูกมาถึงหรือยัง" in texts(help_replies) and "ความยินยอม" in quick_labels(help_replies[-1])

@@ -1,24 +1,25 @@
-"""Find every QR code in a phone photo of check-in cards.
+"""Find every QR code in a phone photo of check-in cards: an adaptive pipeline under a CPU budget.
 
-Passes run from cheapest and most fruitful to dearest, each on a prepared version of the photo, and
-stop early when an easy photo is done or the time budget is spent:
+1. First look: zxing-cpp on a working copy (photos over WORK_SIDE halved: cheap when there is no card),
+   and the finder scout (domain/qr_finders.py) on the same copy. Nothing found, nothing unreadable and
+   no three finders that make a code: the photo has no card (a face, a lunch tray) and decoding stops.
+2. zxing-cpp on the whole grey photo (big photos only; dozens of codes come out at once).
+3. Rescue: every symbol a decoder located but could not read, and every finder triple no found code
+   explains, is cut out upright (perspective or affine rectification), contrast stretched, and read
+   again: zxing-cpp with both binarisers, smoothed, sharpened, enlarged, pyzbar, pyzbar on a threshold.
+4. Fallback passes over the whole photo, cheapest and most fruitful first: zxing-cpp on the equalised
+   photo, on an unsharp-masked one, on the photo enlarged twice (small photos), pyzbar on an adaptive
+   threshold and on a small copy, zxing-cpp with its global-histogram binariser. Each pass that finds a
+   code or an unreadable symbol is followed by a rescue.
 
-1. zxing-cpp on the grey photo (its local-average binariser, any rotation, its own downscaling);
-2. zxing-cpp on the histogram-equalised photo (dim rooms, washed-out glare);
-3. zxing-cpp on the photo enlarged twice (bilinear), then 4. enlarged, equalised, global-histogram
-   binariser — both for photos up to 3.2 MP only (LINE-compressed photos of many cards: 3–4 px modules);
-5. pyzbar on an adaptive threshold of the photo at most 1600 px wide (uneven light, shadows);
-6. pyzbar on the photo at most 1000 px wide; 7. zxing-cpp with its global-histogram binariser.
-
-A pass whose expected CPU cost would take the photo past the budget is skipped.
-
-Only what a decoder reported (after its Reed–Solomon check) is returned; the caller still verifies
-payload signatures. zxing-cpp is the main decoder: on BoofCV's real photos it alone finds 81 % of the
-codes where pyzbar finds 30 %, at a quarter of the CPU; pyzbar on a thresholded copy adds codes in uneven
-light. bench/qr_decode.py measures it all.
+It stops when the caller's expected number of codes is found, when PATIENCE passes in a row add nothing
+and nothing code-like is left unexplained, or when the next pass would take the photo past the budget.
+Only what a decoder reported after its Reed–Solomon check is returned; the caller verifies the signed
+payloads (forged and re-issued cards are refused there, not hidden here). bench/qr_decode.py measures it.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -27,6 +28,8 @@ import numpy as np
 import zxingcpp
 from PIL import Image, ImageFilter, ImageOps
 from pyzbar import pyzbar
+
+from domain.qr_finders import find_finders, finder_triples, looks_like_code, mapped, rectified, rectified_quad
 
 MAX_SIDE = 4096  # bigger photos are reduced first: 16 MP keeps 2 mm modules of 6–12 cards over 10 px wide
 BUDGET_MS = 200.0  # CPU ms: a pass that would pass it is skipped; keeps p95 under 250 ms for 1–12 MP photos
@@ -42,36 +45,147 @@ class Found:
     polygon: list[tuple[int, int]]
 
 
-def decode_photo(image: Image.Image, budget_ms: float = BUDGET_MS) -> list[Found]:
-    """Every QR in an opened photo (see domain.images.open_photo), one per distinct text."""
+def decode_photo(image: Image.Image, budget_ms: float = BUDGET_MS, expected: int | None = None) -> list[Found]:
+    """Every QR in an opened photo (see domain.images.open_photo), one per distinct text; stops early once
+    `expected` distinct texts are found, when the caller knows how many cards are in the photo."""
     seen: dict[str, Found] = {}
-    for found in decode_all(image, budget_ms):
+    for found in decode_all(image, budget_ms, expected):
         seen.setdefault(found.text, found)
     return list(seen.values())
 
 
-def decode_all(image: Image.Image, budget_ms: float = BUDGET_MS,
-               passes: tuple[str, ...] | None = None) -> list[Found]:
+def decode_all(image: Image.Image, budget_ms: float = BUDGET_MS, expected: int | None = None) -> list[Found]:
     """Every QR symbol in the photo, including repeats of one text at different places (for the bench)."""
-    start = time.thread_time()  # CPU time of this thread: the same work gets the same passes on a busy machine
-    grey, scale = _grey(image)
-    found: list[tuple[str, Quad]] = []
-    chosen = PASSES.values() if passes is None else [PASSES[name] for name in passes]
-    unreadable_seen, first_ms = 0, 0.0
-    for number, step in enumerate(chosen):
-        began = time.thread_time()
-        spent = (began - start) * 1000
-        if number and spent + max(step.cost(grey), step.relative * first_ms) > budget_ms:
-            continue
-        symbols, unreadable = step.run(grey)
-        if number == 0:
-            first_ms = (time.thread_time() - began) * 1000
-        unreadable_seen += unreadable
-        added = _merge(found, symbols)
-        # an easy photo: the first two passes agree and no decoder saw a symbol it could not read
-        if passes is None and number == 1 and found and not added and not unreadable_seen:
-            break
-    return [Found(text, [(round(x / scale), round(y / scale)) for x, y in quad]) for text, quad in found]
+    return _decoded(_Run(image, budget_ms, expected))
+
+
+def _decoded(run: "_Run") -> list[Found]:
+    """Run the passes; the found symbols in the photo's own coordinates."""
+    run.first_look()
+    if run.found or run.unread or run.triples:
+        if run.factor > 1:  # the whole photo first: with dozens of codes it finds what rescuing one by one would
+            run.attempt(FULL)
+        run.rescue()
+        fruitless = 0
+        for step in PASSES:
+            if run.done() or (fruitless >= PATIENCE and not run.unexplained()):
+                break
+            if step.applies(run):
+                run.attempt(step)
+                fruitless = 0 if run.added else fruitless + 1
+    return [Found(text, [(round(x / run.scale), round(y / run.scale)) for x, y in quad]) for text, quad in run.found]
+
+
+class _Run:
+    """One photo's decoding: what is found so far (quads in the grey's pixels) and what is left to explain."""
+
+    def __init__(self, image: Image.Image, budget_ms: float, expected: int | None):
+        self.start = time.thread_time()  # CPU time of this thread: the same photo gets the same passes however busy
+        self.budget_ms, self.expected = budget_ms, expected
+        self.grey, self.scale = _grey(image)
+        self.factor = max(1, math.ceil(max(self.grey.size) / WORK_SIDE))
+        self.work = self.grey.reduce(self.factor) if self.factor > 1 else self.grey
+        self.found: list[tuple[str, Quad]] = []
+        self.unread: list[Quad] = []  # symbols a decoder located but could not read
+        self.triples: list = []  # finder triples no found code explains
+        self.added = 0
+        self.trace: list[tuple[str, float, int]] = []  # (step, CPU ms spent so far, codes added): for the bench
+
+    def spent_ms(self) -> float:
+        return (time.thread_time() - self.start) * 1000
+
+    def done(self) -> bool:
+        """The expected number of codes is found, or the budget is spent."""
+        texts = len({text for text, _ in self.found})
+        return (self.expected is not None and texts >= self.expected) or self.spent_ms() >= self.budget_ms
+
+    def unexplained(self) -> list:
+        return [q for q in self.unread if not self._explained(quad_centre(q))] + \
+            [t for t in self.triples if not self._explained(_triple_centre(t, self.factor))]
+
+    def _explained(self, point: tuple[float, float]) -> bool:
+        return any(inside(point, quad) for _, quad in self.found)
+
+    def merge(self, symbols: list[tuple[str, Quad]], unreadable: list[Quad] = ()) -> None:
+        self.added = _merge(self.found, symbols)
+        self.unread += unreadable
+
+    def first_look(self) -> None:
+        """zxing-cpp and the finder scout on the working copy (big photos halved: cheap when there is no card)."""
+        self.merge(*zxing(self.work, 1 / self.factor))
+        self.trace.append(("zxing-work", self.spent_ms(), self.added))
+        if self.done():
+            return
+        self.triples = [t for t in finder_triples(find_finders(self.work))
+                        if not self._explained(_triple_centre(t, self.factor))]
+        self.trace.append(("scout", self.spent_ms(), len(self.triples)))
+
+    def rescue(self) -> None:
+        """Cut out and read again every unread symbol and every finder triple no found code explains."""
+        added = 0
+        for quad in [q for q in self.unread if not self._explained(quad_centre(q))]:
+            if self.done():
+                break
+            if _area(quad) < 64:
+                continue
+            patch, coefficients = rectified_quad(self.grey, quad)
+            self.merge(_mapped(_read_patch(patch), coefficients))
+            added += self.added
+        for triple in list(self.triples)[:MAX_TRIPLES]:
+            if self.done():
+                break
+            if self._explained(_triple_centre(triple, self.factor)):
+                continue
+            patch, coefficients = rectified(self.grey, triple, 1 / self.factor)
+            if not looks_like_code(patch, triple):
+                self.triples.remove(triple)
+                continue
+            self.merge(_mapped(_read_patch(patch), coefficients))
+            added += self.added
+        self.added = added
+        self.trace.append(("rescue", self.spent_ms(), added))
+
+    def attempt(self, step: "Pass") -> None:
+        """One fallback pass over the whole photo, skipped when its expected cost would pass the budget."""
+        if self.spent_ms() + step.cost(self.grey) > self.budget_ms:
+            self.added = 0
+            return
+        symbols, unreadable = step.run(self)
+        self.merge(symbols, unreadable)
+        self.trace.append((step.name, self.spent_ms(), self.added))
+        if (self.added or unreadable) and step is not FULL:
+            self.rescue()
+
+
+def _area(quad: Quad) -> float:
+    """Shoelace area of a polygon."""
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(quad, quad[1:] + quad[:1]))) / 2
+
+
+def _triple_centre(triple, factor: int) -> tuple[float, float]:
+    """The middle of the code three finders (in the working copy) belong to, in the grey's pixels."""
+    _, right, down = triple
+    return (right.x + down.x) / 2 * factor, (right.y + down.y) / 2 * factor
+
+
+def _mapped(symbols: list[tuple[str, Quad]], coefficients: list[float]) -> list[tuple[str, Quad]]:
+    return [(text, mapped(coefficients, quad)) for text, quad in symbols]
+
+
+def _read_patch(patch: Image.Image) -> list[tuple[str, Quad]]:
+    """A cut-out code read by zxing-cpp with both binarisers, smoothed, sharpened, enlarged, and by zbar: the
+    first that reads it."""
+    for attempt in (lambda p: zxing(p)[0],
+                    lambda p: zxing(p, binarizer=zxingcpp.Binarizer.GlobalHistogram)[0],
+                    lambda p: zxing(p.filter(ImageFilter.GaussianBlur(1.2)))[0],
+                    lambda p: zbar(p)[0],
+                    lambda p: zbar(adaptive_threshold(p, 12, 4))[0],
+                    lambda p: zxing(p.filter(ImageFilter.UnsharpMask(4, 150, 0)))[0],
+                    lambda p: zxing(p.resize((p.width * 2, p.height * 2), Image.BICUBIC), 2.0)[0]):
+        symbols = attempt(patch)
+        if symbols:
+            return symbols
+    return []
 
 
 def _grey(image: Image.Image) -> tuple[Image.Image, float]:
@@ -115,22 +229,22 @@ def _resized(image: Image.Image, max_side: int) -> tuple[Image.Image, float]:
                         reducing_gap=2.0), scale
 
 
-def zxing(grey: Image.Image, scale: float = 1.0,
-          binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage) -> tuple[list[tuple[str, Quad]], int]:
-    """zxing-cpp's QR symbols in `grey` (corners divided by `scale`), and how many it saw but could not read."""
-    symbols, unreadable = [], 0
+def zxing(grey: Image.Image, scale: float = 1.0, binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
+          ) -> tuple[list[tuple[str, Quad]], list[Quad]]:
+    """zxing-cpp's QR symbols in `grey` (corners divided by `scale`), and the quads of those it could not read."""
+    symbols, unreadable = [], []
     for code in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False,
                                        binarizer=binarizer, return_errors=True):
-        if not code.valid:
-            unreadable += 1
-            continue
         pos = code.position
         quad = [(p.x / scale, p.y / scale) for p in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)]
-        symbols.append((code.text, quad))
+        if code.valid:
+            symbols.append((code.text, quad))
+        else:
+            unreadable.append(quad)
     return symbols, unreadable
 
 
-def zbar(grey: Image.Image, scale: float = 1.0) -> tuple[list[tuple[str, Quad]], int]:
+def zbar(grey: Image.Image, scale: float = 1.0) -> tuple[list[tuple[str, Quad]], list[Quad]]:
     """pyzbar's QR symbols in `grey` (corners divided by `scale`); zbar does not report unreadable ones."""
     symbols = []
     for code in pyzbar.decode(grey, symbols=[pyzbar.ZBarSymbol.QRCODE]):
@@ -139,7 +253,7 @@ def zbar(grey: Image.Image, scale: float = 1.0) -> tuple[list[tuple[str, Quad]],
         except UnicodeDecodeError:
             text = code.data.decode("latin-1")
         symbols.append((text, [(p.x / scale, p.y / scale) for p in code.polygon]))
-    return symbols, 0
+    return symbols, []
 
 
 def adaptive_threshold(grey: Image.Image, radius: int, offset: int = 8) -> Image.Image:
@@ -151,13 +265,13 @@ def adaptive_threshold(grey: Image.Image, radius: int, offset: int = 8) -> Image
 
 @dataclass(frozen=True)
 class Pass:
-    """One decoding attempt: `run(grey)` → (symbols, unreadable); `cost(grey)` its expected CPU ms, at least
-    `relative` × what the first pass took (zxing's time grows with the number of codes, e.g. 60 in one photo)."""
+    """A fallback pass over the whole photo: `run(decoding run)` → (symbols, unread quads), both in the grey's
+    pixels; `cost(grey)` its expected CPU ms."""
 
     name: str
-    run: Callable[[Image.Image], tuple[list[tuple[str, Quad]], int]]
+    run: Callable[["_Run"], tuple[list[tuple[str, Quad]], list[Quad]]]
     cost: Callable[[Image.Image], float]
-    relative: float = 0.0
+    applies: Callable[["_Run"], bool] = lambda run: True
 
 
 def _megapixels(grey: Image.Image, max_side: int | None = None) -> float:
@@ -165,35 +279,41 @@ def _megapixels(grey: Image.Image, max_side: int | None = None) -> float:
     return grey.width * grey.height * scale * scale / 1e6
 
 
-def _enlarged(grey: Image.Image) -> tuple[list[tuple[str, Quad]], int]:
-    """Bilinear enlargement also smooths the sensor noise that breaks modules of 3–4 px."""
-    if _megapixels(grey) > ENLARGE_MAX_MP:
-        return [], 0
+def _enlarged(run: _Run) -> tuple[list[tuple[str, Quad]], list[Quad]]:
+    """Bilinear enlargement also smooths the sensor noise that breaks modules of 2–4 px."""
+    grey = run.grey
     return zxing(grey.resize((grey.width * 2, grey.height * 2), Image.BILINEAR), 2.0)
 
 
-def _enlarged_equalised(grey: Image.Image) -> tuple[list[tuple[str, Quad]], int]:
-    if _megapixels(grey) > ENLARGE_MAX_MP:
-        return [], 0
-    big = grey.resize((grey.width * 2, grey.height * 2), Image.BICUBIC)
-    return zxing(ImageOps.equalize(big), 2.0, zxingcpp.Binarizer.GlobalHistogram)
-
-
-def _zbar_threshold(grey: Image.Image) -> tuple[list[tuple[str, Quad]], int]:
-    small, scale = _resized(grey, 1600)
+def _zbar_threshold(run: _Run) -> tuple[list[tuple[str, Quad]], list[Quad]]:
+    small, scale = _resized(run.grey, 1600)
     return zbar(adaptive_threshold(small, max(8, max(small.size) // 60)), scale)
 
 
+def sharpened(grey: Image.Image) -> Image.Image:
+    """Unsharp-masked over about a module of a small code (undoes some focus and motion blur)."""
+    radius = max(2.0, max(grey.size) / 400)
+    small = grey.reduce(4) if radius >= 8 else grey.reduce(2) if radius >= 4 else grey
+    blurred = small.filter(ImageFilter.GaussianBlur(radius * small.width / grey.width))
+    return Image.blend(blurred.resize(grey.size, Image.BILINEAR) if small is not grey else blurred, grey, 3.0)
+
+
+def _zxing_on(prepare: Callable[[Image.Image], Image.Image], binarizer=zxingcpp.Binarizer.LocalAverage):
+    return lambda run: zxing(prepare(run.grey), binarizer=binarizer)
+
+
+WORK_SIDE = 2600  # the finder scout looks at the grey reduced by a whole factor to at most this
+MAX_TRIPLES = 6  # finder triples cut out per round (a cluttered table can show many false ones)
+PATIENCE = 2  # passes in a row that add nothing before stopping (when nothing code-like is left unexplained)
 ENLARGE_MAX_MP = 3.2  # enlarging pays off for small photos (tiny modules); in big ones zxing already sees them
 # Costs are CPU milliseconds per megapixel measured on the 2-core development machine; only their order matters much.
-PASSES: dict[str, Pass] = {p.name: p for p in (
-    Pass("zxing", zxing, lambda g: 6 * _megapixels(g)),
-    Pass("zxing-equalised", lambda g: zxing(ImageOps.equalize(g)), lambda g: 7 * _megapixels(g), 1.0),
-    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g) if _megapixels(g) <= ENLARGE_MAX_MP else 0, 3.0),
-    Pass("zxing-enlarged-equalised", _enlarged_equalised,
-         lambda g: 35 * _megapixels(g) if _megapixels(g) <= ENLARGE_MAX_MP else 0, 3.0),
-    Pass("zbar-threshold", _zbar_threshold, lambda g: 70 * _megapixels(g, 1600)),
-    Pass("zbar-small", lambda g: zbar(*_resized(g, 1000)), lambda g: 60 * _megapixels(g, 1000)),
-    Pass("zxing-histogram", lambda g: zxing(g, binarizer=zxingcpp.Binarizer.GlobalHistogram),
-         lambda g: 4 * _megapixels(g), 0.7),
-)}
+FULL = Pass("zxing", lambda run: zxing(run.grey), lambda g: 4 * _megapixels(g))
+PASSES: tuple[Pass, ...] = (
+    Pass("zxing-equalised", _zxing_on(ImageOps.equalize), lambda g: 7 * _megapixels(g)),
+    Pass("zxing-sharpened", _zxing_on(sharpened), lambda g: 8 * _megapixels(g)),
+    Pass("zxing-enlarged", _enlarged, lambda g: 28 * _megapixels(g),
+         lambda run: _megapixels(run.grey) <= ENLARGE_MAX_MP),
+    Pass("zbar-threshold", _zbar_threshold, lambda g: 60 * _megapixels(g, 1600)),
+    Pass("zbar-small", lambda run: zbar(*_resized(run.grey, 1000)), lambda g: 50 * _megapixels(g, 1000)),
+    Pass("zxing-histogram", _zxing_on(lambda g: g, zxingcpp.Binarizer.GlobalHistogram), lambda g: 4 * _megapixels(g)),
+)

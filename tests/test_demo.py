@@ -50,7 +50,8 @@ def test_demo_logs_are_warnings_only_in_bangkok_time_without_colours():
     lines = out.getvalue().splitlines()
     assert len(lines) == 1 and re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0700 clock WARNING LINE is slow$", lines[0])
     assert "\x1b[" not in out.getvalue()
-    configure(from_env({"LOG_LEVEL": "INFO"}), "test")  # leave the root logger as the other tests expect
+    # leave the root logger as the other tests expect
+    configure(from_env({"LOG_LEVEL": "INFO", "SECRET_KEY": "demo-test-key"}), "test")
 
 
 def test_demo_web_process_listens_on_loopback_only_without_a_control_socket():

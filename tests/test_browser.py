@@ -162,7 +162,7 @@ def test_newcomer_sees_the_newest_message_whole_with_its_quick_replies_and_emoji
         assert last["top"] >= -1 and last["bottom"] >= -1, f"the newest bubble is cut: {last}"
         page = Image.open(BytesIO(browser.get_screenshot_as_png())).convert("RGB")
         greeting = page.crop(tuple(round(v) for v in last["rect"]))
-        colourful = sum(max(px) - min(px) > 90 for px in greeting.getdata())
+        colourful = sum(max(px) - min(px) > 90 for px in greeting.get_flattened_data())
         assert colourful > 20, "🙏 is drawn by a colour emoji font, not as a box"
     except BaseException:
         shot = tmp_path / "browser-failure.png"

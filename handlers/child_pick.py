@@ -1,6 +1,7 @@
 """Naming a child in a typed command: one child goes on, several get buttons, an unknown name gets the closest."""
 from __future__ import annotations
 
+from bot.actions import Action
 from bot.messages import say, text
 from domain.children import find_child
 from handlers.actors import work_centre
@@ -8,7 +9,7 @@ from handlers.checkin import child_button
 from models import Child
 
 
-def pick_child(ctx, typed: str, action: str, withdrawn: bool = False, **params) -> Child | None:
+def pick_child(ctx, typed: str, action: Action, withdrawn: bool = False, **params) -> Child | None:
     """The one child `typed` names at the teacher's centre; otherwise reply with buttons (postback `action`, the
     child's id as `c` plus `params`) for the children it could mean, or the closest names, and return None."""
     found = find_child(ctx.session, work_centre(ctx).id, typed, withdrawn)

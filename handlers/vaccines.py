@@ -4,6 +4,7 @@ guardian asks "วัคซีน" for their own children.
 """
 from __future__ import annotations
 
+from bot.actions import VACCINE_SHOW, VACCINE_TICK
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.attendance import centre_children
@@ -48,7 +49,7 @@ def tick_buttons(ctx, child: Child) -> list[dict]:
     """Buttons to tick the doses due now (recorded as given today)."""
     given = doses_of(ctx.session, [child.id])[child.id]
     due = [d for d in next_doses(child.birth_date, given, ctx.today) if d.due_on <= ctx.today]
-    return [postback(f"✓ {d.dose.code}", "vc.tick", f"ได้รับ {d.dose.code} วันนี้", c=child.id, d=d.dose.code)
+    return [postback(f"✓ {d.dose.code}", VACCINE_TICK, f"ได้รับ {d.dose.code} วันนี้", c=child.id, d=d.dose.code)
             for d in due[:12]]
 
 
@@ -92,7 +93,7 @@ def register(router: Router) -> None:
             return ctx.reply(text(f"ไม่รู้จักรหัสวัคซีน \"{' '.join(words[1:])}\" ค่ะ\n{CODES_HELP}"))
         if at == 0:
             return ctx.reply(text("พิมพ์ชื่อเด็กก่อนรหัส เช่น \"วัคซีน ภูผา OPV4\" ค่ะ"))
-        child = pick_child(ctx, " ".join(words[:at]), "vc.show")
+        child = pick_child(ctx, " ".join(words[:at]), VACCINE_SHOW)
         if child is None:
             return
         if at is None:
@@ -103,14 +104,14 @@ def register(router: Router) -> None:
             return ctx.reply(text(problem.reason))
         save_dose(ctx, child, dose_code("".join(words[at:at + size])), on)
 
-    @router.on(postback="vc.show", when=in_private)
+    @router.on(postback=VACCINE_SHOW, when=in_private)
     def picked_child(ctx):
         """The teacher tapped which child: the checklist."""
         child = tapped_child(ctx)
         if child:
             show_checklist(ctx, child)
 
-    @router.on(postback="vc.tick", when=in_private)
+    @router.on(postback=VACCINE_TICK, when=in_private)
     def ticked_dose(ctx):
         """A due dose ticked from the checklist: given today."""
         child, code = tapped_child(ctx), ctx.postback.get("d", "")

@@ -184,7 +184,7 @@ def sent_actions(platform) -> set[str]:
 
 def assert_buttons_routed(platform, router) -> None:
     """Every button the bot sent has a live route (a dead button would meet the stale-button answer)."""
-    dead = sent_actions(platform) - router.actions()
+    dead = sent_actions(platform) - {a.name for a in router.actions()}
     assert not dead, f"buttons without a route: {sorted(dead)}"
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.messages import postback_data
+from bot.actions import OFFICIAL_ALERTS, OFFICIAL_HEALTH, OFFICIAL_VIEW
 from domain.calendar import is_school_day
 from domain.expected import expected_counts
 from domain.growth import growth_status
@@ -143,32 +143,32 @@ def test_province_official_drills_down_to_a_centre(chat, world):
     data = d01["footer"]["contents"][0]["action"]["data"]
     laos = flex(chat.postback("Uprov", data))
     assert set(bubble_titles(laos)[1:]) == {UNIT_NAMES["L001"], UNIT_NAMES["L002"]}
-    centres = flex(chat.postback("Uprov", postback_data("off", q="ov", l="lao", u="L001")))
+    centres = flex(chat.postback("Uprov", OFFICIAL_VIEW.data(q="ov", l="lao", u="L001")))
     assert set(bubble_titles(centres)[1:]) == {UNIT_NAMES["K0001"], UNIT_NAMES["K0002"]}
 
 
 def test_forged_drill_down_for_another_lao_is_refused_and_audited(chat, world, session):
-    answer = chat.postback("Ulao", postback_data("off", q="kids", l="centre", u="K0004"))
+    answer = chat.postback("Ulao", OFFICIAL_VIEW.data(q="kids", l="centre", u="K0004"))
     assert "นอกขอบเขต" in texts(answer) and UNIT_NAMES["K0004"] not in as_text(answer)
     row = session.scalar(select(AuditLog).where(AuditLog.action == "officials.refused"))
     assert row.actor == "Ulao" and row.subject == "centre:K0004"
-    for forged in (postback_data("off", q="ov", l="province", u="P39"), postback_data("off.health", u="K0004"),
-                   postback_data("off.alerts", u="K0004"), postback_data("off", q="ov", l="nonsense", u="x")):
+    for forged in (OFFICIAL_VIEW.data(q="ov", l="province", u="P39"), OFFICIAL_HEALTH.data(u="K0004"),
+                   OFFICIAL_ALERTS.data(u="K0004"), OFFICIAL_VIEW.data(q="ov", l="nonsense", u="x")):
         assert "นอกขอบเขต" in texts(chat.postback("Ulao", forged))
-    assert "ลับเฉพาะ" not in as_text(chat.postback("Ud1", postback_data("off.alerts", u="K0004")))
+    assert "ลับเฉพาะ" not in as_text(chat.postback("Ud1", OFFICIAL_ALERTS.data(u="K0004")))
 
 
 def test_head_sees_only_her_own_centre_and_cannot_climb(chat, world):
     answer = flex(chat.text("Uhead", "ภาพรวมวันนี้"))
     assert bubble_titles(answer)[1:] == [UNIT_NAMES["K0001"]]
-    assert "นอกขอบเขต" in texts(chat.postback("Uhead", postback_data("off", q="ov", l="lao", u="L001")))
+    assert "นอกขอบเขต" in texts(chat.postback("Uhead", OFFICIAL_VIEW.data(q="ov", l="lao", u="L001")))
 
 
 @pytest.mark.parametrize("user", ["Uteacher", "Uparent", "Unew"])
 def test_teacher_parent_and_stranger_get_a_polite_refusal(chat, world, user):
     for query in QUERIES + ([] if user == "Uteacher" else ["รายงาน"]):  # a teacher has her centre's reports
         assert "ขออภัยค่ะ" in texts(chat.text(user, query))
-    assert "ขออภัยค่ะ" in texts(chat.postback(user, postback_data("off", q="ov", l="centre", u="K0001")))
+    assert "ขออภัยค่ะ" in texts(chat.postback(user, OFFICIAL_VIEW.data(q="ov", l="centre", u="K0001")))
 
 
 def test_official_sees_which_centres_have_not_recorded_and_for_how_long(chat, world):

@@ -11,6 +11,7 @@ from domain.audit import audit
 from domain.names import label
 from handlers.actors import is_recorder, work_centre
 from handlers.checkin import child_button, number, tapped_child
+from handlers.child_pick import child_command
 
 CARD_WORDS = r"^(บัตร ?QR|บัตรคิวอาร์|พิมพ์บัตร|บัตร|ออกบัตรใหม่|บัตร\s+\S.*|ออกบัตรใหม่\s+\S.*)$"
 
@@ -44,33 +45,8 @@ def register(router: Router) -> None:
         """บัตร / ออกบัตรใหม่ without a name: say how to name the child."""
         ctx.reply(text(f"พิมพ์ \"{ctx.text} ตามด้วยชื่อเล่นหรือชื่อจริงของเด็ก\" เช่น \"{ctx.text} ภูผา\" ค่ะ"))
 
-    @router.on(chat="user", text=r"^บัตร\s+\S", when=is_recorder)
-    def asked_one_card(ctx):
-        """'บัตร ภูผา': the child's card as an image."""
-        child = one_child(ctx, ctx.text.split(maxsplit=1)[1], CARD_SHOW)
-        if child:
-            send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
-
-    @router.on(chat="user", postback=CARD_SHOW, when=is_recorder)
-    def picked_card(ctx):
-        """The teacher picked which child's card to show."""
-        child = tapped_child(ctx)
-        if child:
-            send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
-
-    @router.on(chat="user", text=r"^ออกบัตรใหม่\s+\S", when=is_recorder)
-    def asked_reissue(ctx):
-        """'ออกบัตรใหม่ ภูผา': confirm before the old card stops working."""
-        child = one_child(ctx, ctx.text.split(maxsplit=1)[1], CARD_REISSUE)
-        if child:
-            confirm_reissue(ctx, child)
-
-    @router.on(chat="user", postback=CARD_REISSUE, when=is_recorder)
-    def picked_reissue(ctx):
-        """The teacher picked which child's card to re-issue."""
-        child = tapped_child(ctx)
-        if child:
-            confirm_reissue(ctx, child)
+    child_command(router, CARD_SHOW, show_card, text=r"^บัตร\s+\S", pick=one_child)  # "บัตร ภูผา"
+    child_command(router, CARD_REISSUE, confirm_reissue, text=r"^ออกบัตรใหม่\s+\S", pick=one_child)  # asks first
 
     @router.on(chat="user", postback=CARD_REISSUE_YES, when=is_recorder)
     def confirmed_reissue(ctx):
@@ -96,6 +72,11 @@ def one_child(ctx, words: str, action: Action):
     else:
         ctx.reply(text(f"ไม่พบเด็กชื่อ \"{words}\" ในศูนย์นี้ค่ะ"))
     return None
+
+
+def show_card(ctx, child) -> None:
+    """The child's card as an image."""
+    send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
 
 
 def confirm_reissue(ctx, child) -> None:

@@ -21,10 +21,10 @@ from domain.records_sheet import SHEETS
 from domain.roster import MAX_AGE_YEARS, years_before
 from domain.thai import thai_date
 from domain.thaidates import DateProblem, past_day
-from handlers.actors import is_recorder, work_centre
+from handlers.actors import in_private, is_recorder, work_centre
 from handlers.cards import send_card
 from handlers.checkin import tapped_child
-from handlers.child_pick import pick_child
+from handlers.child_pick import child_command, child_step, pick_withdrawn_child
 from models import Child
 
 SEX_LABEL = {"M": "ชาย", "F": "หญิง"}
@@ -33,11 +33,6 @@ RECORDS_PRIVATE = "ข้อมูลประวัติเด็กทำใ�
 IN_GROUP = (r"^(เพิ่มเด็ก|รับเด็กใหม่|ย้ายออก|รับกลับ|แก้ไข|น้ำหนัก|ชั่งน้ำหนัก|วัดส่วนสูง|ชั่งวัด|สรุปการเจริญเติบโต|"
             r"กราฟการเจริญเติบโต|วัคซีน|วัคซีนค้าง|บ้าน|ทะเบียนเด็ก|ทะเบียนครู|ดาวน์โหลดทะเบียน)(\s|$)")  # 1:1 only
 CANCEL = say("ยกเลิก")
-
-
-def in_private(ctx) -> bool:
-    """A teacher or head in 1:1 with the bot."""
-    return ctx.chat_type == "user" and is_recorder(ctx)
 
 
 def child_of_draft(ctx) -> Child | None:
@@ -173,27 +168,15 @@ def enrol_other(ctx):
 edit_flow = Flow("child.edit")
 
 
-@edit_flow.entry(text=r"^แก้(?:ไข)?(?:ข้อมูล)?\s+\S", when=in_private)
-def asked_edit(ctx):
-    """"แก้ไข ภูผา": find the child, then ask which field."""
-    child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], CHILD_EDIT)
-    return ask_field(ctx, child) if child else "which"
-
-
-@edit_flow.entry(postback=CHILD_EDIT, when=in_private)
-@edit_flow.state("which", postback=CHILD_EDIT)
-def picked_edit(ctx):
-    """The teacher tapped which child to edit."""
-    child = tapped_child(ctx)
-    return ask_field(ctx, child) if child else END
-
-
 def ask_field(ctx, child: Child) -> str:
     """Ask which field to change, one button per field."""
     ctx.save_draft(c=child.id)
     ctx.reply(text(f"แก้ไขข้อมูลของ {child.display_name} ค่ะ เลือกหัวข้อ",
                    [postback(label, CHILD_FIELD, f"แก้{label}", f=label) for label in EDITABLE] + [CANCEL]))
     return "field"
+
+
+child_step(edit_flow, "which", CHILD_EDIT, ask_field, entry=r"^แก้(?:ไข)?(?:ข้อมูล)?\s+\S")  # "แก้ไข ภูผา"
 
 
 @edit_flow.state("field", postback=CHILD_FIELD)
@@ -239,27 +222,15 @@ def got_value(ctx):
 withdraw_flow = Flow("child.withdraw")
 
 
-@withdraw_flow.entry(text=r"^ย้ายออก\s+\S", when=in_private)
-def asked_withdraw(ctx):
-    """"ย้ายออก ภูผา": find the child, then ask why."""
-    child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], CHILD_WITHDRAW)
-    return ask_reason(ctx, child) if child else "which"
-
-
-@withdraw_flow.entry(postback=CHILD_WITHDRAW, when=in_private)
-@withdraw_flow.state("which", postback=CHILD_WITHDRAW)
-def picked_withdraw(ctx):
-    """The teacher tapped which child leaves."""
-    child = tapped_child(ctx)
-    return ask_reason(ctx, child) if child else END
-
-
 def ask_reason(ctx, child: Child) -> str:
     """Ask the reason with buttons (or typed)."""
     ctx.save_draft(c=child.id)
     ctx.reply(text(f"{child.display_name} ย้ายออกเพราะอะไรคะ แตะปุ่มหรือพิมพ์เหตุผล",
                    [say(r) for r in REASONS] + [CANCEL]))
     return "reason"
+
+
+child_step(withdraw_flow, "which", CHILD_WITHDRAW, ask_reason, entry=r"^ย้ายออก\s+\S")  # "ย้ายออก ภูผา"
 
 
 @withdraw_flow.state("reason", text=r".")
@@ -298,20 +269,6 @@ def confirmed_withdraw(ctx):
     return END
 
 
-@edit_flow.state("which", text=r".")
-def retyped_edit_name(ctx):
-    """Another name typed instead of a tap."""
-    child = pick_child(ctx, ctx.text, CHILD_EDIT)
-    return ask_field(ctx, child) if child else "which"
-
-
-@withdraw_flow.state("which", text=r".")
-def retyped_withdraw_name(ctx):
-    """Another name typed instead of a tap."""
-    child = pick_child(ctx, ctx.text, CHILD_WITHDRAW)
-    return ask_reason(ctx, child) if child else "which"
-
-
 @withdraw_flow.fallback(text=r".")
 def withdraw_other(ctx):
     """Something else typed at the confirmation: remind what to tap."""
@@ -326,19 +283,7 @@ def register(router: Router) -> None:
         router.add_flow(flow)
     router.add_command_pattern(r"^(ย้ายออก|รับกลับ|แก้ไข)\s+\S", when=in_private)
 
-    @router.on(text=r"^รับกลับ\s+\S", when=in_private)
-    def asked_readmit(ctx):
-        """"รับกลับ ภูผา": find the withdrawn child and ask to confirm."""
-        child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], CHILD_READMIT, withdrawn=True)
-        if child:
-            confirm_readmit(ctx, child)
-
-    @router.on(postback=CHILD_READMIT, when=in_private)
-    def picked_readmit(ctx):
-        """The teacher tapped which withdrawn child comes back."""
-        child = tapped_child(ctx)
-        if child:
-            confirm_readmit(ctx, child)
+    child_command(router, CHILD_READMIT, confirm_readmit, text=r"^รับกลับ\s+\S", pick=pick_withdrawn_child)
 
     @router.on(postback=CHILD_READMIT_YES, when=in_private)
     def confirmed_readmit(ctx):

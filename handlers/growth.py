@@ -19,10 +19,9 @@ from bot.signed import signed_url
 from domain.attendance import centre_children
 from domain.measures import (NUMBER, check, last_measurement, latest_statuses, number, parse_pair, save,
                              status_lines, summary_lines)
-from handlers.actors import work_centre
+from handlers.actors import in_private, work_centre
 from handlers.checkin import tapped_child
-from handlers.child_pick import pick_child
-from handlers.children import in_private
+from handlers.child_pick import child_command, pick_child
 from handlers.parents import my_children
 from models import Child
 
@@ -176,19 +175,7 @@ def register(router: Router) -> None:
         if saved:
             ctx.reply(text("บันทึกแล้วค่ะ\n" + saved))
 
-    @router.on(text=r"^กราฟ(?:การเจริญเติบโต)?\s+\S", when=in_private)
-    def asked_chart(ctx):
-        """"กราฟการเจริญเติบโต ภูผา": the child's points on the WHO curves."""
-        child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], GROWTH_CHART)
-        if child:
-            send_chart(ctx, child)
-
-    @router.on(postback=GROWTH_CHART, when=in_private)
-    def picked_chart(ctx):
-        """The teacher tapped whose chart."""
-        child = tapped_child(ctx)
-        if child:
-            send_chart(ctx, child)
+    child_command(router, GROWTH_CHART, send_chart, text=r"^กราฟ(?:การเจริญเติบโต)?\s+\S")  # "กราฟ ภูผา"
 
     @router.on(chat="user", text=r"^กราฟ(?:การเจริญเติบโต)?$", when=lambda ctx: bool(my_children(ctx)))
     def guardian_asked_chart(ctx):

@@ -12,10 +12,8 @@ from bot.actions import HOME_CHILD, HOME_NO, HOME_SHOW, HOME_YES
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.home import set_home_pin, viewed_home_pin
-from handlers.checkin import tapped_child
-from handlers.child_pick import pick_child
-from handlers.children import in_private
-from handlers.actors import is_recorder
+from handlers.child_pick import child_command, child_step
+from handlers.actors import in_private, is_recorder
 from handlers.parents import my_children, name_of
 from models import Child
 
@@ -44,26 +42,6 @@ def shared_location(ctx):
     return ask_consent(ctx, kids)
 
 
-@pin.state("child", text=r".")
-def named_child(ctx):
-    """The teacher typed whose home it is."""
-    child = pick_child(ctx, ctx.text, HOME_CHILD)
-    if child is None:
-        return "child"
-    ctx.save_draft(kids=[child.id])
-    return ask_consent(ctx, [child])
-
-
-@pin.state("child", postback=HOME_CHILD)
-def picked_child(ctx):
-    """The teacher tapped which child."""
-    child = tapped_child(ctx)
-    if child is None:
-        return "child"
-    ctx.save_draft(kids=[child.id])
-    return ask_consent(ctx, [child])
-
-
 def ask_consent(ctx, kids: list[Child]) -> str:
     """The consent question: what is kept, who sees it."""
     names = ", ".join(name_of(c) for c in kids)
@@ -76,6 +54,15 @@ def ask_consent(ctx, kids: list[Child]) -> str:
     ctx.reply(text(question, [postback("ยินยอม บันทึก", HOME_YES, "ยินยอม บันทึกตำแหน่งบ้าน"),
                               postback("ไม่บันทึก", HOME_NO, "ไม่บันทึกตำแหน่งบ้าน")]))
     return "consent"
+
+
+def pin_child(ctx, child: Child) -> str:
+    """The teacher named whose home the location is: ask for consent."""
+    ctx.save_draft(kids=[child.id])
+    return ask_consent(ctx, [child])
+
+
+child_step(pin, "child", HOME_CHILD, pin_child)
 
 
 @pin.state("consent", postback=HOME_YES)
@@ -107,19 +94,7 @@ def register(router: Router) -> None:
         """A teacher shared a location in the parent group: pins are kept only in 1:1."""
         ctx.reply(text(IN_GROUP))
 
-    @router.on(text=r"^บ้าน\s+\S", when=in_private)
-    def asked_home(ctx):
-        """"บ้าน ภูผา": the child's home as a location message (the view is audited)."""
-        child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], HOME_SHOW)
-        if child:
-            show_home(ctx, child)
-
-    @router.on(postback=HOME_SHOW, when=in_private)
-    def picked_home(ctx):
-        """The teacher tapped which child's home."""
-        child = tapped_child(ctx)
-        if child:
-            show_home(ctx, child)
+    child_command(router, HOME_SHOW, show_home, text=r"^บ้าน\s+\S")  # "บ้าน ภูผา": a location message (audited)
 
 
 def show_home(ctx, child: Child) -> None:

@@ -13,9 +13,8 @@ from domain.thai import thai_date
 from domain.thaidates import DateProblem, past_day
 from domain.vaccines import DOSES, SOURCE, doses_of, dose_code, next_doses, record_dose
 from handlers.checkin import tapped_child
-from handlers.child_pick import pick_child
-from handlers.children import in_private
-from handlers.actors import work_centre
+from handlers.child_pick import child_command, pick_child
+from handlers.actors import in_private, work_centre
 from handlers.parents import my_children
 from models import Child
 
@@ -104,12 +103,7 @@ def register(router: Router) -> None:
             return ctx.reply(text(problem.reason))
         save_dose(ctx, child, dose_code("".join(words[at:at + size])), on)
 
-    @router.on(postback=VACCINE_SHOW, when=in_private)
-    def picked_child(ctx):
-        """The teacher tapped which child: the checklist."""
-        child = tapped_child(ctx)
-        if child:
-            show_checklist(ctx, child)
+    child_command(router, VACCINE_SHOW, show_checklist)  # a child tapped among those typed_dose offered
 
     @router.on(postback=VACCINE_TICK, when=in_private)
     def ticked_dose(ctx):

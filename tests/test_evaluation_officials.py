@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from bot.actions import EVALUATION_CENTRE
 from handlers.officials import OUT_OF_SCOPE
-from tests.conftest import quick_labels, texts
-from tests.test_officials import UNIT_NAMES, flex, world  # noqa: F401  (the shared fixture)
+from tests.support import quick_labels, texts
+from tests.support.officials import UNIT_NAMES, flex
 from tests.test_reports import links
 
 

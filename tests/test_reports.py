@@ -15,8 +15,8 @@ from bot.actions import OFFICIAL_REPORT
 from bot.signed import signed_url
 from domain.reports import report_path
 from models import AuditLog
-from tests.conftest import quick_labels, texts
-from tests.test_officials import UNIT_NAMES, world  # noqa: F401  (the shared fixture)
+from tests.support import quick_labels, texts
+from tests.support.officials import UNIT_NAMES
 
 
 def links(messages: list[dict]) -> dict[str, str]:

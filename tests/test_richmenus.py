@@ -16,7 +16,7 @@ from richmenus.definitions import MENUS, ROLE_MENU, menu_for, role_texts
 from richmenus.render import MAX_BYTES, problems, render_all
 from richmenus.sync import sync
 from simulator.schema import load_spec, request_errors
-from tests.conftest import make_invite, texts
+from tests.support import make_invite, texts
 
 CONTRACT = {
     "teacher": ["เช็คชื่อ", "ยังไม่มา", "ตรวจสุขภาพ", "อาหารกลางวัน", "กิจกรรม", "รับกลับบ้าน", "บัตร QR",

@@ -12,6 +12,7 @@ from bot import outbox
 from bot.messages import text
 from bot.prefetch import GONE, Prefetched, read_codes
 from bot.router import parse_postback
+from bot.storage import storage_for, store_photo
 from bot.runtime import Runtime
 from domain.identity import Actor, resolve
 from models import Conversation, LineUser
@@ -127,6 +128,12 @@ class Ctx:
         if message_id in self.prefetched.content:
             return self.prefetched.content[message_id]
         return self.rt.line.content(message_id)
+
+    def keep_photo(self, message_id: str, centre_id: int):
+        """Store a sent photo and add its Media row (re-encoded in phase 1 when it had no card); BadPhoto or
+        ApiException when it cannot be kept."""
+        return store_photo(self.session, storage_for(self.rt.cfg), self.content(message_id), centre_id=centre_id,
+                           message_id=message_id, now=self.now, prepared=self.prefetched.prepared.get(message_id))
 
     def photo_codes(self, message_id: str) -> list[str] | dict:
         """The QR texts in a sent photo (decoded in phase 1), or why there are none ({"bad": …} / {"none": True})."""

@@ -1,4 +1,5 @@
-"""Phase 1 of an event: the slow work, done before any transaction opens (downloads, QR decoding, loading).
+"""Phase 1 of an event: the slow work, done before any transaction opens (downloads, QR decoding, re-encoding
+a photo without cards for storage, the loading animation).
 
 The worker calls `prefetch` between claiming an event and handling it, so SQLite's single write lock (and
 PostgreSQL row locks) are never held while LINE answers or a photo is decoded. Only photos of registered
@@ -16,6 +17,7 @@ from linebot.v3.messaging.exceptions import ApiException
 
 from bot.line_api import LineApi
 from domain.images import BadPhoto, open_photo
+from domain.media import Prepared, prepare_photo
 from domain.qr_decode import decode_photo
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class Prefetched:
     content: dict[str, bytes] = field(default_factory=dict)
     failed: dict[str, ApiException] = field(default_factory=dict)
     codes: dict[str, list[str] | dict] = field(default_factory=dict)
+    prepared: dict[str, Prepared] = field(default_factory=dict)
 
 
 def read_codes(data: bytes) -> list[str] | dict:
@@ -77,4 +80,9 @@ def prefetch(line: LineApi, payload: dict, sender_role: str | None) -> Prefetche
         got.codes[message_id] = {"bad": GONE}
         return got
     got.codes[message_id] = _decoder.submit(read_codes, got.content[message_id]).result()
+    if got.codes[message_id] == {"none": True}:  # a photo with no card is kept (lunch, activity, van, filing)
+        try:
+            got.prepared[message_id] = _decoder.submit(prepare_photo, got.content[message_id]).result()
+        except BadPhoto:
+            pass
     return got

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy.orm import Session
 
 from bot.config import Config
-from domain.media import prepare_photo
+from domain.media import Prepared, prepare_photo
 from models import Media
 
 VARIANTS = ("original", "preview")
@@ -130,9 +130,10 @@ def storage_for(cfg: Config) -> Storage:
 
 
 def store_photo(session: Session, storage: Storage, data: bytes, *, centre_id: int, message_id: str | None,
-                now: datetime) -> Media:
-    """Re-encode a sent photo (BadPhoto if unusable), store both variants and add its Media row (no owner yet)."""
-    prepared = prepare_photo(data)
+                now: datetime, prepared: Prepared | None = None) -> Media:
+    """Re-encode a sent photo (BadPhoto if unusable; `prepared` if phase 1 did it), store both variants and add
+    its Media row (no owner yet)."""
+    prepared = prepared or prepare_photo(data)
     key = secrets.token_urlsafe(24)
     storage.put(f"{key}/original", prepared.original, "image/jpeg")
     storage.put(f"{key}/preview", prepared.preview, "image/jpeg")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.actions import PHOTO_CHECKIN, PHOTO_CLEAR, PHOTO_FILE, PHOTO_WITHHOLD
 from bot.messages import postback, say, text
 from bot.router import Router
-from bot.storage import discard, store_photo, storage_for
+from bot.storage import discard, storage_for
 from domain.audit import audit
 from domain.consent import without_consent
 from domain.images import BadPhoto
@@ -46,9 +46,7 @@ def take_photo(ctx, centre_id: int) -> Intake:
     ids, sets = list(held.get("ids", [])), dict(held.get("sets", {}))
     error = None
     try:
-        data = ctx.content(message.id)
-        ids.append(store_photo(ctx.session, storage_for(ctx.rt.cfg), data, centre_id=centre_id,
-                               message_id=message.id, now=ctx.now).id)
+        ids.append(ctx.keep_photo(message.id, centre_id).id)
     except BadPhoto as bad:
         error = f"รูปนี้ใช้ไม่ได้ค่ะ ({bad.reason}) กรุณาถ่ายหรือส่งใหม่"
     except ApiException as gone:
@@ -179,8 +177,7 @@ def offer_filing(ctx, centre_id: int, message_ids: list[str], note: str = "") ->
         media = ctx.session.scalar(select(Media).where(Media.message_id == message_id))
         if media is None:
             try:
-                media = store_photo(ctx.session, storage_for(ctx.rt.cfg), ctx.content(message_id),
-                                    centre_id=centre_id, message_id=message_id, now=ctx.now)
+                media = ctx.keep_photo(message_id, centre_id)
             except (BadPhoto, ApiException):
                 continue
         kept.append(media.id)

@@ -8,7 +8,7 @@ from linebot.v3.webhooks import ImageMessageContent
 from bot.actions import VAN_BOARD, VAN_LIST, VAN_PICK
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
-from bot.storage import store_photo, storage_for
+
 from domain.attendance import REFUSED, check_cards
 from domain.images import BadPhoto
 from domain.names import label
@@ -279,8 +279,7 @@ def sent_cabin_photo(ctx):
     """A photo of the empty cabin: keep it with the trip."""
     trip = ctx.session.get(VanTrip, ctx.draft.get("trip"))
     try:
-        media = store_photo(ctx.session, storage_for(ctx.rt.cfg), ctx.content(ctx.message.id),
-                            centre_id=trip.centre_id, message_id=ctx.message.id, now=ctx.now)
+        media = ctx.keep_photo(ctx.message.id, trip.centre_id)
     except BadPhoto as bad:
         ctx.reply(text(f"รูปนี้ใช้ไม่ได้ค่ะ ({bad.reason}) ส่งใหม่ได้ หรือแตะ \"{NO_PHOTO}\"", [say(NO_PHOTO)]))
         return "cabin"

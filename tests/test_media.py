@@ -127,3 +127,30 @@ def test_simulator_shows_local_demo_photos_but_keeps_https_elsewhere(local_http_
         handle.shutdown()
     assert response.status_code == status
     assert (platform.bot_messages("Uteacher") != []) == (status == 200)
+
+
+def _last_photo_payload(rt) -> dict:
+    from models import InboxEvent
+
+    with rt.sessions() as session:
+        return session.scalars(select(InboxEvent.payload).where(InboxEvent.event_type == "message")
+                               .order_by(InboxEvent.id.desc())).first()
+
+
+def test_worker_reencodes_a_photo_without_cards_before_it_takes_the_write_lock(rt, chat, people, cards_photo):
+    from bot.prefetch import prefetch
+
+    chat.photo("Uteacher", phone_photo())  # no card: the bot keeps it and asks what it is
+    payload = _last_photo_payload(rt)
+    got = prefetch(rt.line, payload, "teacher")
+    message_id = payload["message"]["id"]
+    assert got.codes[message_id] == {"none": True}
+    with rt.sessions() as session:
+        kept = session.scalars(select(Media).where(Media.message_id == message_id)).one()
+    assert (got.prepared[message_id].width, got.prepared[message_id].height) == (kept.width, kept.height)
+    assert len(got.prepared[message_id].original) == kept.size
+
+    chat.photo("Uteacher", cards_photo("C000001"))  # cards are read, not kept: no re-encoding spent on them
+    payload = _last_photo_payload(rt)
+    got = prefetch(rt.line, payload, "teacher")
+    assert isinstance(got.codes[payload["message"]["id"]], list) and not got.prepared

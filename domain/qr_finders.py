@@ -17,6 +17,8 @@ from PIL import Image, ImageFilter
 
 Point = tuple[float, float]
 SPAN = 200  # the box radius of the local threshold, as a fraction of the longer side
+LEG_RATIO = 1.35  # a code seen obliquely: one leg of its finder triple up to this much longer than the other
+MAX_COS = 0.3  # and the angle between them as far from square as this cosine (73°–107°)
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,9 @@ def finder_triples(finders: list[Finder]) -> list[tuple[Finder, Finder, Finder]]
                 ax, ay = first.x - corner.x, first.y - corner.y
                 bx, by = second.x - corner.x, second.y - corner.y
                 leg_a, leg_b = math.hypot(ax, ay), math.hypot(bx, by)
-                if not leg_a or not leg_b or max(leg_a, leg_b) > 1.35 * min(leg_a, leg_b):
+                if not leg_a or not leg_b or max(leg_a, leg_b) > LEG_RATIO * min(leg_a, leg_b):
                     continue
-                if abs(ax * bx + ay * by) > 0.3 * leg_a * leg_b:
+                if abs(ax * bx + ay * by) > MAX_COS * leg_a * leg_b:
                     continue
                 modules = (leg_a + leg_b) / 2 / (sum(sizes) / 3)
                 if not 10 <= modules <= 64:

@@ -10,3 +10,10 @@ graceful_timeout = 10
 accesslog = "-"
 # The path without its query: signed links (?e=…&s=…) must never reach a log; no referer for the same reason.
 access_log_format = '%(h)s - - %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+def post_worker_init(worker):
+    """The app is loaded: keep its start-up objects out of garbage collection (bot.runtime.freeze_heap)."""
+    from bot.runtime import freeze_heap
+
+    freeze_heap()

@@ -5,8 +5,8 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session, aliased
 
 from models.insert import insert_once
 
@@ -39,22 +39,31 @@ def store_events(session: Session, events: list[dict], now: datetime) -> int:
     return session.execute(stmt).rowcount or 0
 
 
-def claim_next(session: Session, now: datetime, candidates: int = 20) -> InboxEvent | None:
-    """Lock the oldest ready event that heads its chat's queue, so each chat runs in timestamp order.
+def ready_heads(session: Session, now: datetime, candidates: int = 64) -> list[int]:
+    """The oldest ready events that head their chat's queue (read outside the claim, so no lock waits on it).
 
     Heads come from a window over the pending rows: one sort, cheap whatever the planner's statistics
     say (an anti-join or GROUP BY form degraded to a nested loop on an unanalysed PostgreSQL table).
-    A head another worker holds is skipped, and that chat's later events are never candidates.
+    A head that is leased or backing off is not ready, and its chat's later events are never candidates.
     """
     rank = func.row_number().over(partition_by=InboxEvent.chat_id, order_by=(InboxEvent.event_ts, InboxEvent.id))
     pending = (select(InboxEvent.id, InboxEvent.event_ts, InboxEvent.available_at, rank.label("n"))
                .where(InboxEvent.status == "pending").subquery())
     heads = (select(pending.c.id).where(pending.c.n == 1, pending.c.available_at <= now)
              .order_by(pending.c.event_ts, pending.c.id).limit(candidates))
-    ids = session.scalars(heads).all()
-    if not ids:
+    return list(session.scalars(heads))
+
+
+def claim_next(session: Session, now: datetime, heads: list[int]) -> InboxEvent | None:
+    """Lock the oldest of `heads` that is still ready and still first in its chat (another worker may have
+    taken it since they were read: its row is locked and skipped, or no longer pending)."""
+    if not heads:
         return None
-    query = (select(InboxEvent).where(InboxEvent.id.in_(ids), InboxEvent.status == "pending")
+    earlier = aliased(InboxEvent)
+    before = (select(earlier.id).where(earlier.chat_id == InboxEvent.chat_id, earlier.status == "pending",
+                                       tuple_(earlier.event_ts, earlier.id) < tuple_(InboxEvent.event_ts, InboxEvent.id)))
+    query = (select(InboxEvent).where(InboxEvent.id.in_(heads), InboxEvent.status == "pending",
+                                      InboxEvent.available_at <= now, ~before.exists())
              .order_by(InboxEvent.event_ts, InboxEvent.id).limit(1).with_for_update(skip_locked=True))
     return session.scalar(query)
 

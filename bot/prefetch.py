@@ -7,6 +7,9 @@ senders are fetched: an unknown sender's photo is answered with the registration
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from linebot.v3.messaging.exceptions import ApiException
@@ -18,6 +21,17 @@ from domain.qr_decode import decode_photo
 log = logging.getLogger(__name__)
 GONE = "ดาวน์โหลดรูปไม่ได้ (รูปอาจหมดอายุแล้ว) กรุณาส่งใหม่"
 READERS = ("teacher", "head", "driver")  # roles whose photos may hold QR cards a handler reads
+DECODER_NICENESS = 10  # decoding gives way to the webhook when the cores are busy (Linux: per thread)
+
+
+def _lower_priority() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DECODER_NICENESS)
+    except OSError:  # not permitted here: decode at the process's priority
+        pass
+
+
+_decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qr-decoder", initializer=_lower_priority)
 
 
 @dataclass
@@ -62,5 +76,5 @@ def prefetch(line: LineApi, payload: dict, sender_role: str | None) -> Prefetche
         got.failed[message_id] = exc
         got.codes[message_id] = {"bad": GONE}
         return got
-    got.codes[message_id] = read_codes(got.content[message_id])
+    got.codes[message_id] = _decoder.submit(read_codes, got.content[message_id]).result()
     return got

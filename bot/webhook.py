@@ -4,8 +4,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import threading
-from contextlib import nullcontext
 
 from flask import Blueprint, abort, current_app, request
 
@@ -14,7 +12,6 @@ from bot.envelope import MAX_BODY_BYTES, BadEnvelope, parse_events
 from bot.inbox import store_events
 
 bp = Blueprint("webhook", __name__)
-_sqlite_writer = threading.Lock()  # SQLite has one writer: queue threads here, not in busy-timeout sleeps
 
 
 def signature_ok(secret: str, body: bytes, signature: str) -> bool:
@@ -48,7 +45,6 @@ def callback():
         current_app.logger.warning("refused a signed webhook body: %s", bad)
         abort(400)
     rt = current_app.extensions["smartkids"]
-    with _sqlite_writer if rt.engine.dialect.name == "sqlite" else nullcontext():
-        with transaction(rt.sessions) as session:
-            store_events(session, events, rt.now())
+    with transaction(rt.sessions) as session:
+        store_events(session, events, rt.now())
     return "OK"

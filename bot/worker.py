@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 
@@ -22,11 +23,11 @@ from sqlalchemy import select
 
 from bot import menu_links, outbox
 from bot.ctx import Ctx
-from bot.db import transaction
-from bot.inbox import MAX_ATTEMPTS, claim_next, lease, settle_failure
+from bot.db import checkpoint, reading, transaction
+from bot.inbox import MAX_ATTEMPTS, claim_next, lease, ready_heads, settle_failure
 from bot.messages import text
 from bot.prefetch import Prefetched, prefetch
-from bot.runtime import Runtime
+from bot.runtime import Runtime, freeze_heap
 from models import Conversation, InboxEvent, LineUser
 
 log = logging.getLogger(__name__)
@@ -72,9 +73,13 @@ def process_one(rt: Runtime) -> bool:
 
 def claim(rt: Runtime) -> Claimed | None:
     """Lease the oldest ready event that heads its chat; dead-letter one that already used up its attempts."""
+    with reading(rt.sessions) as session:
+        heads = ready_heads(session, rt.now())
+    if not heads:
+        return None
     with transaction(rt.sessions) as session:
         now = rt.now()
-        row = claim_next(session, now)
+        row = claim_next(session, now, heads)
         if row is None:
             return None
         if row.attempts >= MAX_ATTEMPTS:  # its earlier attempts died with their worker
@@ -172,11 +177,16 @@ def run_once(rt: Runtime, max_events: int = 10_000) -> int:
     return handled
 
 
-def run_forever(rt: Runtime, stop: threading.Event, idle_seconds: float = 0.2) -> None:
-    """Loop until `stop` is set; sleeps briefly when idle."""
+def run_forever(rt: Runtime, stop: threading.Event, idle_seconds: float = 0.2, checkpoint_seconds: float = 1.0) -> None:
+    """Loop until `stop` is set; sleeps briefly when idle and checkpoints SQLite's log now and then."""
+    checkpointed = time.monotonic()
     while not stop.is_set():
         try:
-            if run_once(rt) == 0:
+            handled = run_once(rt)
+            if time.monotonic() - checkpointed >= checkpoint_seconds:
+                checkpoint(rt.engine)
+                checkpointed = time.monotonic()
+            if handled == 0:
                 stop.wait(idle_seconds)
         except Exception:  # the database or LINE may be down for a while; keep trying
             log.exception("worker loop error")
@@ -190,6 +200,7 @@ def main() -> None:
 
     rt = create_app().extensions["smartkids"]
     configure(rt.cfg, "worker")
+    freeze_heap()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

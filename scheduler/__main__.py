@@ -8,6 +8,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot import create_app
 from bot.logs import configure
+from bot.runtime import freeze_heap
 from scheduler import jobs
 
 log = logging.getLogger("scheduler")
@@ -44,6 +45,7 @@ def main() -> None:
     """Start the clock."""
     rt = create_app().extensions["smartkids"]
     configure(rt.cfg, "clock")
+    freeze_heap()
     sched = build(rt)
     log.info("clock started with jobs: %s", ", ".join(j.id for j in sched.get_jobs()))
     try:

@@ -46,16 +46,19 @@ def _finders(grey: Image.Image, max_finders: int) -> list[Finder]:
     # the local threshold: the mean of a neighbourhood of about 1/50 of the image, less 6 %, made at 1/8 size
     small = grey.reduce(8) if min(grey.size) >= 64 else grey
     local = small.filter(ImageFilter.BoxBlur(max(1, max(small.size) // SPAN)))
-    threshold = local.point([max(0, v - max(2, v // 16)) for v in range(256)]).resize(grey.size, Image.BILINEAR)
-    dark = np.asarray(grey) < np.asarray(threshold)
+    # the threshold is smooth: enlarged to half size (a quarter of the work) and each value used twice
+    half = np.asarray(local.point([max(0, v - max(2, v // 16)) for v in range(256)]).resize(
+        ((grey.width + 1) // 2, (grey.height + 1) // 2), Image.BILINEAR))
+    pixels = np.asarray(grey)
+    height, width = pixels.shape
     # every other row and column: a finder's centre is 3 modules wide, so even 2-px modules cross three scans
-    rows = _runs(dark[::2])
-    cols = _runs(np.ascontiguousarray(dark[:, ::2].T))
+    rows = _runs(pixels[::2] < np.repeat(half, 2, axis=1)[:, :width])
+    cols = _runs(_transposed(pixels[:, ::2] < np.repeat(half, 2, axis=0)[:height]))
     rows, cols = (rows[0] * 2, rows[1], rows[2]), (cols[0] * 2, cols[1], cols[2])
     if not rows[0].size or not cols[0].size:
         return []
     cell = 4
-    marks = np.zeros((dark.shape[0] // cell + 3, dark.shape[1] // cell + 3), dtype=bool)
+    marks = np.zeros((height // cell + 3, width // cell + 3), dtype=bool)
     marks[(rows[0] // cell).astype(int) + 1, (rows[1] // cell).astype(int) + 1] = True
     near = marks.copy()
     for dy in (-1, 0, 1):
@@ -68,7 +71,8 @@ def _finders(grey: Image.Image, max_finders: int) -> list[Finder]:
 
 def _runs(dark: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, centre, module) of every dark-light-dark-light-dark run of ratio 1:1:3:1:1 along the rows."""
-    row, col = np.nonzero(dark[:, 1:] != dark[:, :-1])
+    # flatnonzero and a division: several times faster than a 2-D nonzero
+    row, col = np.divmod(np.flatnonzero(dark[:, 1:] != dark[:, :-1]), dark.shape[1] - 1)
     if col.size < 6:
         return np.zeros(0), np.zeros(0), np.zeros(0)
     starts = col.astype(np.int32) + 1
@@ -90,31 +94,44 @@ def _runs(dark: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return row[k].astype(np.float32), centre.astype(np.float32), unit
 
 
+def _transposed(array: np.ndarray, band: int = 256) -> np.ndarray:
+    """A contiguous transposed copy made in bands of rows (cache-friendlier than one strided copy)."""
+    out = np.empty(array.shape[::-1], dtype=array.dtype)
+    for start in range(0, array.shape[0], band):
+        out[:, start:start + band] = array[start:start + band].T
+    return out
+
+
 def _clusters(xs: np.ndarray, ys: np.ndarray, units: np.ndarray, limit: int) -> list[Finder]:
     """Agreeing hits grouped by place (8-px cells that touch form one group): each group of at least three
-    hits becomes one finder at their mean place with their median module size; the best supported first."""
+    hits becomes one finder at their mean place with their median module size; the best supported first.
+    The flood fill walks the distinct cells only (textured cloth gives thousands of hits in few cells)."""
     if not xs.size:
         return []
-    cells: dict[tuple[int, int], list[int]] = {}
-    for index, key in enumerate(zip((ys // 8).astype(int).tolist(), (xs // 8).astype(int).tolist())):
-        cells.setdefault(key, []).append(index)
-    groups, seen = [], set()
-    for start in cells:
-        if start in seen:
+    cy, cx = (ys // 8).astype(np.int64), (xs // 8).astype(np.int64)
+    cells, inverse = np.unique(cy * 65536 + cx, return_inverse=True)
+    index = {int(key): i for i, key in enumerate(cells.tolist())}
+    label = [-1] * len(cells)
+    groups = 0
+    for start, key in enumerate(cells.tolist()):
+        if label[start] >= 0:
             continue
-        seen.add(start)
-        stack, members = [start], []
+        label[start] = groups
+        stack = [key]
         while stack:
-            cy, cx = stack.pop()
-            members += cells[(cy, cx)]
-            for neighbour in ((cy + dy, cx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)):
-                if neighbour in cells and neighbour not in seen:
-                    seen.add(neighbour)
+            key = stack.pop()
+            for neighbour in (key + dy * 65536 + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)):
+                other = index.get(neighbour)
+                if other is not None and label[other] < 0:
+                    label[other] = groups
                     stack.append(neighbour)
-        if len(members) >= 3:
-            groups.append(members)
-    groups.sort(key=len, reverse=True)
-    return [Finder(float(xs[g].mean()), float(ys[g].mean()), float(np.median(units[g]))) for g in groups[:limit]]
+        groups += 1
+    of_hit = np.asarray(label, dtype=np.int64)[inverse.ravel()]
+    counts = np.bincount(of_hit, minlength=groups)
+    sum_x, sum_y = np.bincount(of_hit, xs, groups), np.bincount(of_hit, ys, groups)
+    best = [int(g) for g in np.argsort(-counts, kind="stable") if counts[g] >= 3][:limit]
+    return [Finder(float(sum_x[g] / counts[g]), float(sum_y[g] / counts[g]), float(np.median(units[of_hit == g])))
+            for g in best]
 
 
 def finder_triples(finders: list[Finder]) -> list[tuple[Finder, Finder, Finder]]:
@@ -177,11 +194,12 @@ def _modules_apart(triple: tuple[Finder, Finder, Finder]) -> float:
 
 def stretched(patch: Image.Image) -> Image.Image:
     """The patch with its 2nd–98th percentile grey spread over 0–255."""
-    pixels = np.asarray(patch, dtype=np.float32)
-    low, high = np.percentile(pixels, (2, 98))
+    # from the histogram and through a lookup table: ~10 times cheaper than numpy's percentile and clip
+    cumulative = np.cumsum(patch.histogram())
+    low, high = np.searchsorted(cumulative, cumulative[-1] * np.array([0.02, 0.98]))
     if high - low < 4:
         return patch
-    return Image.fromarray(np.clip((pixels - low) * (255 / (high - low)), 0, 255).astype(np.uint8), "L")
+    return patch.point(np.clip((np.arange(256) - low) * (255 / (high - low)), 0, 255).astype(np.uint8).tolist())
 
 
 def mapped(coefficients: list[float], points: list[Point]) -> list[Point]:

@@ -128,16 +128,21 @@ class _Run:
         self.trace.append(("scout", self.spent_ms(), len(self.triples)))
 
     def rescue(self) -> None:
-        """Cut out and read again every unread symbol and every finder triple no found code explains."""
+        """Cut out and read again every unread symbol and every finder triple no found code explains: first
+        one cheap read of each cut-out (a readable code behind false triples costs ~1 ms, not the ~50 ms a
+        false triple's every-reader attempt costs), then every reader on those left, most code-like first."""
         added = 0
+        left = []  # (patch, coefficients, triple or None) that the cheap read did not read
         for quad in [q for q in self.unread if not self._explained(quad_centre(q))]:
             if self.done():
                 break
             if _area(quad) < 64:
                 continue
             patch, coefficients = rectified_quad(self.grey, quad)
-            self.merge(_mapped(_read_patch(patch), coefficients))
+            self.merge(_mapped(_read_cheap(patch), coefficients))
             added += self.added
+            if not self.added:
+                left.append((patch, coefficients, None))
         candidates = []  # (finders seen, contrast, triple): every code-like triple, best first
         pending = list(self.triples) + [t for options in self.pairs for t in options]
         pixels = np.asarray(self.grey) if pending else None
@@ -148,9 +153,9 @@ class _Run:
                 if seen >= 2:
                     candidates.append((seen, contrast, triple))
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
-        reads = 0
+        looked = 0
         for _, _, triple in candidates:
-            if self.done() or reads >= MAX_TRIPLES:
+            if self.done() or looked >= MAX_CHEAP:
                 self.failed.append(triple)
                 continue
             if self._explained(_triple_centre(triple, self.factor)):
@@ -158,10 +163,25 @@ class _Run:
             patch, coefficients = rectified(self.grey, triple, 1 / self.factor)
             if not looks_like_code(patch, triple):
                 continue
-            reads += 1
-            self.merge(_mapped(_read_patch(patch, triple), coefficients))
+            looked += 1
+            self.merge(_mapped(_read_cheap(patch), coefficients))
             added += self.added
             if not self.added:
+                left.append((patch, coefficients, triple))
+        reads = 0
+        for patch, coefficients, triple in left:
+            if triple is not None and (self.done() or reads >= MAX_TRIPLES):
+                self.failed.append(triple)
+                continue
+            if self.done():
+                break
+            centre = quad_centre(mapped(coefficients, [(patch.width / 2, patch.height / 2)]))
+            if self._explained(centre):
+                continue
+            reads += triple is not None
+            self.merge(_mapped(_read_patch(patch, triple, skip_cheap=True), coefficients))
+            added += self.added
+            if triple is not None and not self.added:
                 self.failed.append(triple)
         self.added = added
         self.trace.append(("rescue", self.spent_ms(), added))
@@ -193,32 +213,38 @@ def _mapped(symbols: list[tuple[str, Quad]], coefficients: list[float]) -> list[
     return [(text, mapped(coefficients, quad)) for text, quad in symbols]
 
 
-def _read_painted(patch: Image.Image, triple) -> list[tuple[str, Quad]]:
-    """A cut-out read again with ideal finders painted where the scout says they are."""
-    clean = painted(patch, triple)
-    for attempt in (lambda p: zxing(p)[0],
-                    lambda p: zxing(p, binarizer=zxingcpp.Binarizer.GlobalHistogram)[0],
-                    lambda p: zbar(p)[0]):
-        symbols = attempt(clean)
+def _read_cheap(patch: Image.Image) -> list[tuple[str, Quad]]:
+    """A cut-out read once by zxing-cpp (~1 ms): most readable cut-outs read here."""
+    return zxing(patch)[0]
+
+
+# (name, painted, reader) tried in turn on a cut-out _read_cheap could not read, in the order of reads won per ms
+# (counted on generator B's tuning seed and BoofCV: unsharp masking wins most; smoothing, pyzbar on a threshold
+# and pyzbar or the histogram binariser on the painted cut-out won nothing the others missed, and were dropped).
+# `painted`: on the cut-out with ideal finders painted in (finder triples only).
+PATCH_READERS: tuple[tuple[str, bool, Callable], ...] = (
+    ("zxing-histogram", False, lambda p: zxing(p, binarizer=zxingcpp.Binarizer.GlobalHistogram)[0]),
+    ("zxing-sharpened", False, lambda p: zxing(p.filter(ImageFilter.UnsharpMask(4, 150, 0)))[0]),
+    ("painted-zxing", True, lambda p: zxing(p)[0]),
+    ("zbar", False, lambda p: zbar(p)[0]),
+    ("zxing-enlarged", False, lambda p: zxing(p.resize((p.width * 2, p.height * 2), Image.BICUBIC), 2.0)[0]),
+)
+
+
+def _read_patch(patch: Image.Image, triple=None, skip_cheap: bool = False) -> list[tuple[str, Quad]]:
+    """A cut-out code read by the first of `_read_cheap` and PATCH_READERS that reads it (the painted ones for
+    a cut-out of a finder triple only). `skip_cheap`: `_read_cheap` has already failed on it."""
+    if not skip_cheap:
+        symbols = _read_cheap(patch)
+        if symbols:
+            return symbols
+    for _, on_painted, reader in PATCH_READERS:
+        if on_painted and triple is None:
+            continue
+        symbols = reader(painted(patch, triple) if on_painted else patch)
         if symbols:
             return symbols
     return []
-
-
-def _read_patch(patch: Image.Image, triple=None) -> list[tuple[str, Quad]]:
-    """A cut-out code read by zxing-cpp with both binarisers, smoothed, sharpened, enlarged, and by zbar: the
-    first that reads it; then with ideal finders painted in (a cut-out of a finder triple)."""
-    for attempt in (lambda p: zxing(p)[0],
-                    lambda p: zxing(p, binarizer=zxingcpp.Binarizer.GlobalHistogram)[0],
-                    lambda p: zxing(p.filter(ImageFilter.GaussianBlur(1.2)))[0],
-                    lambda p: zbar(p)[0],
-                    lambda p: zbar(adaptive_threshold(p, 12, 4))[0],
-                    lambda p: zxing(p.filter(ImageFilter.UnsharpMask(4, 150, 0)))[0],
-                    lambda p: zxing(p.resize((p.width * 2, p.height * 2), Image.BICUBIC), 2.0)[0]):
-        symbols = attempt(patch)
-        if symbols:
-            return symbols
-    return _read_painted(patch, triple) if triple is not None else []
 
 
 def _grey(image: Image.Image) -> tuple[Image.Image, float]:
@@ -339,7 +365,8 @@ def _zxing_on(prepare: Callable[[Image.Image], Image.Image], binarizer=zxingcpp.
 
 
 WORK_SIDE = 2600  # the finder scout looks at the grey reduced by a whole factor to at most this
-MAX_TRIPLES = 6  # finder triples cut out per round (a cluttered table can show many false ones)
+MAX_TRIPLES = 6  # finder triples read by every reader per round (a cluttered table can show many false ones)
+MAX_CHEAP = 30  # code-like finder triples given one cheap read per round
 MAX_CUTS = 160  # finder triples (real, or two finders and a guessed third) cut out and scored per round
 PATIENCE = 2  # passes in a row that add nothing before stopping (when nothing code-like is left unexplained)
 ENLARGE_MAX_MP = 3.2  # enlarging pays off for small photos (tiny modules); in big ones zxing already sees them

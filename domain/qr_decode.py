@@ -29,7 +29,7 @@ import zxingcpp
 from PIL import Image, ImageFilter, ImageOps
 from pyzbar import pyzbar
 
-from domain.qr_finders import (find_finders, finder_triples, looks_like_code, triple_score, mapped, painted, pair_triples, rectified,
+from domain.qr_finders import (find_finders, finder_triples, looks_like_code, triple_scores, mapped, painted, pair_triples, rectified,
                                rectified_quad)
 
 MAX_SIDE = 4096  # bigger photos are reduced first: 16 MP keeps 2 mm modules of 6–12 cards over 10 px wide
@@ -147,11 +147,10 @@ class _Run:
         pending = list(self.triples) + [t for options in self.pairs for t in options]
         pixels = np.asarray(self.grey) if pending else None
         self.triples, self.pairs = [], []  # the same cut-out of the same photo reads the same: once is enough
-        for triple in pending[:MAX_CUTS]:
-            if not self._explained(_triple_centre(triple, self.factor)):
-                seen, contrast = triple_score(pixels, triple, 1 / self.factor)
-                if seen >= 2:
-                    candidates.append((seen, contrast, triple))
+        pending = [t for t in pending[:MAX_CUTS] if not self._explained(_triple_centre(t, self.factor))]
+        for seen, contrast, triple in zip(*triple_scores(pixels, pending, 1 / self.factor), pending):
+            if seen >= 2:
+                candidates.append((int(seen), float(contrast), triple))
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
         looked = 0
         for _, _, triple in candidates:

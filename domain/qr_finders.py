@@ -285,6 +285,40 @@ def triple_score(pixels: np.ndarray, triple: tuple[Finder, Finder, Finder], scal
     return int((contrast > 40).sum()), float(np.clip(contrast, 0, None).sum())
 
 
+_OFFSETS = np.array([(0, 0)] + [(sx * r, sy * r) for r in (2, 3) for sx, sy in
+                                 ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1))],
+                    dtype=np.float64)
+
+
+def triple_scores(pixels: np.ndarray, triples: list, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """`triple_score` of many triples at once (one numpy pass: ~20 times cheaper than one call per triple)."""
+    if not triples:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    geometry = np.array([(c.x, c.y, r.x, r.y, d.x, d.y, _modules_apart((c, r, d))) for c, r, d in triples],
+                        dtype=np.float64)
+    ox, oy = geometry[:, 0] / scale, geometry[:, 1] / scale
+    apart = geometry[:, 6]
+    rx, ry = (geometry[:, 2] - geometry[:, 0]) / scale / apart, (geometry[:, 3] - geometry[:, 1]) / scale / apart
+    dx, dy = (geometry[:, 4] - geometry[:, 0]) / scale / apart, (geometry[:, 5] - geometry[:, 1]) / scale / apart
+    # module coordinates of the 51 samples: (triple, finder, sample)
+    mx = _OFFSETS[None, None, :, 0] + np.stack([0 * apart, apart, 0 * apart], axis=1)[:, :, None]
+    my = _OFFSETS[None, None, :, 1] + np.stack([0 * apart, 0 * apart, apart], axis=1)[:, :, None]
+    xs = ox[:, None, None] + mx * rx[:, None, None] + my * dx[:, None, None]
+    ys = oy[:, None, None] + mx * ry[:, None, None] + my * dy[:, None, None]
+    xs = np.clip(xs, 0, pixels.shape[1] - 1).astype(int)
+    ys = np.clip(ys, 0, pixels.shape[0] - 1).astype(int)
+    values = pixels[ys, xs].astype(np.float32)
+    spread = values.max(axis=(1, 2)) - values.min(axis=(1, 2))
+    values *= (255 / np.maximum(spread, 1))[:, None, None]
+    centre, light, dark = values[:, :, 0], values[:, :, 1:9].mean(axis=2), values[:, :, 9:].mean(axis=2)
+    contrast = np.minimum(light - centre, light - dark)
+    seen = (contrast > 40).sum(axis=1)
+    total = np.clip(contrast, 0, None).sum(axis=1)
+    flat = spread < 8
+    seen[flat], total[flat] = 0, 0.0
+    return seen, total
+
+
 def pair_triples(finders: list[Finder], used: set[int]) -> list[list[tuple[Finder, Finder, Finder]]]:
     """For every two finders that could be one code's (similar modules, 10–40 modules apart side by side or
     14–56 across; versions 1–7) and are not both in one triple: the triples their code would make with its third finder, which glare,

@@ -369,7 +369,7 @@ def _zxing_on(prepare: Callable[[Image.Image], Image.Image], binarizer=zxingcpp.
 
 
 WORK_SIDE = 2600  # the finder scout looks at the grey reduced by a whole factor to at most this
-MAX_TRIPLES = 6  # finder triples read by every reader per round (a cluttered table can show many false ones)
+MAX_TRIPLES = 10  # finder triples read by every reader per round (a cluttered table can show many false ones)
 MAX_CHEAP = 60  # code-like finder triples given one cheap read per round
 MAX_CUTS = 160  # finder triples (real, or two finders and a guessed third) cut out and scored per round
 PATIENCE = 2  # passes in a row that add nothing before stopping (when nothing code-like is left unexplained)

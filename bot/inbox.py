@@ -35,8 +35,8 @@ def store_events(session: Session, events: list[dict], now: datetime) -> int:
     rows = [{"webhook_event_id": event_id_of(e), "chat_id": chat_id_of(e), "event_type": e.get("type", "?"),
              "event_ts": e["timestamp"], "payload": e, "status": "pending",
              "attempts": 0, "received_at": now, "available_at": now} for e in events]
-    stmt = insert_once(session, InboxEvent, rows, on=["webhook_event_id"])
-    return session.execute(stmt).rowcount or 0
+    stmt = insert_once(session, InboxEvent, on=["webhook_event_id"])
+    return session.connection().execute(stmt, rows).rowcount or 0
 
 
 def ready_heads(session: Session, now: datetime, candidates: int = 64) -> list[int]:

@@ -1,7 +1,7 @@
 """Builders for LINE message objects (plain dicts, as the Messaging API takes them)."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from bot.actions import Action
 
 MAX_TEXT = 5000
 MAX_QUICK = 13
@@ -9,14 +9,10 @@ MAX_LABEL = 20
 GREY = "#757575"
 
 
-def postback_data(action: str, **params) -> str:
-    """Encode a postback: 'a=<action>&k=v'; parse with bot.router.parse_postback."""
-    return urlencode({"a": action, **{k: v for k, v in params.items() if v is not None}})
-
-
-def postback(label: str, action: str, display: str | None = None, **params) -> dict:
-    """A postback action; `display` is what the user's bubble shows (defaults to the label)."""
-    return {"type": "postback", "label": label[:MAX_LABEL], "data": postback_data(action, **params),
+def postback(label: str, action: Action, display: str | None = None, **params) -> dict:
+    """A postback button of a named action (bot.actions) with its payload fields; `display` is what the user's
+    bubble shows (defaults to the label). A field the action does not declare raises ValueError."""
+    return {"type": "postback", "label": label[:MAX_LABEL], "data": action.data(**params),
             "displayText": display or label}
 
 

@@ -17,6 +17,8 @@ from datetime import timedelta
 from typing import Callable
 from urllib.parse import parse_qsl
 
+from bot.actions import Action
+
 log = logging.getLogger(__name__)
 
 
@@ -33,7 +35,7 @@ Handler = Callable[["Ctx"], "str | None"]  # noqa: F821
 
 
 def parse_postback(data: str) -> dict:
-    """Decode postback data made by bot.messages.postback_data."""
+    """Decode postback data made by Action.data (bot.actions): {"a": <wire name>, <field>: <value>, …}."""
     return dict(parse_qsl(data or "", keep_blank_values=True))
 
 
@@ -42,7 +44,7 @@ class Match:
     """What a route listens for; every given condition must hold."""
 
     text: re.Pattern | None = None
-    postback: str | None = None
+    postback: Action | None = None
     message: type | None = None
     event: str | None = None
     chat: str | None = None  # "user" | "group"
@@ -57,12 +59,14 @@ class Match:
             return False
         if self.text and not (ctx.text is not None and self.text.search(ctx.text)):
             return False
-        if self.postback and ctx.postback.get("a") != self.postback:
+        if self.postback and ctx.postback.get("a") != self.postback.name:
             return False
         return self.when(ctx) if self.when else True
 
 
 def _match(text=None, postback=None, message=None, event=None, chat=None, when=None) -> Match:
+    if postback is not None and not isinstance(postback, Action):
+        raise TypeError(f"postback={postback!r}: routes take a named action from bot.actions")
     pattern = re.compile(text) if isinstance(text, str) else text
     if event is None and (text is not None or message is not None):
         event = "message"
@@ -139,7 +143,7 @@ class Router:
         return ctx.text in self.commands or any(p.search(ctx.text) and (when is None or when(ctx))
                                                 for p, when in self.command_patterns)
 
-    def actions(self) -> set[str]:
+    def actions(self) -> set[Action]:
         """Every postback action some route takes (a button whose action is not here is dead)."""
         routes = self.first + self.routes + [r for f in self.flows.values()
                                              for r in [*f.entries, *f.fallbacks, *sum(f.states.values(), [])]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from bot.actions import LEAVE_CANCEL, LEAVE_CHILD, LEAVE_DAY, LEAVE_EDIT, LEAVE_KIND, LEAVE_OK, LEAVE_REDO, LEAVE_TIME
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.absences import KIND_LABEL, cancel_absence, late_time, record_absence, upcoming
@@ -133,9 +134,9 @@ def ask(ctx, lead: str = "") -> str:
     lines = [lead] if lead else []
     if not d.get("kind"):
         lines.append("ต้องการแจ้งเรื่องอะไรคะ")
-        ctx.reply(text("\n".join(lines), [postback("ลาป่วย", "ab.kind", k="sick"),
-                                          postback("ลากิจ", "ab.kind", k="personal"),
-                                          postback("มาสาย", "ab.kind", k="late"), say("ยกเลิก")]))
+        ctx.reply(text("\n".join(lines), [postback("ลาป่วย", LEAVE_KIND, k="sick"),
+                                          postback("ลากิจ", LEAVE_KIND, k="personal"),
+                                          postback("มาสาย", LEAVE_KIND, k="late"), say("ยกเลิก")]))
         return "kind"
     kids = children_of(ctx, d.get("kids", []))
     pending = d.get("pending") or []
@@ -144,12 +145,12 @@ def ask(ctx, lead: str = "") -> str:
     span = draft_span(ctx)
     if span is None:
         lines.append(f"{KIND_LABEL[d['kind']]}วันไหนคะ แตะปุ่ม หรือพิมพ์วันที่ เช่น \"25 พ.ย.\" หรือ \"25-27 พ.ย.\"")
-        ctx.reply(text("\n".join(lines), [postback("วันนี้", "ab.day", n=0), postback("พรุ่งนี้", "ab.day", n=1),
+        ctx.reply(text("\n".join(lines), [postback("วันนี้", LEAVE_DAY, n=0), postback("พรุ่งนี้", LEAVE_DAY, n=1),
                                           say("ยกเลิก")]))
         return "days"
     if d["kind"] == "late" and not d.get("late"):
         lines.append("คาดว่าจะมาถึงศูนย์กี่โมงคะ แตะปุ่ม หรือพิมพ์ เช่น \"9 โมงครึ่ง\"")
-        ctx.reply(text("\n".join(lines), [postback(t, "ab.time", t=t) for t in LATE_TIMES] + [say("ยกเลิก")]))
+        ctx.reply(text("\n".join(lines), [postback(t, LEAVE_TIME, t=t) for t in LATE_TIMES] + [say("ยกเลิก")]))
         return "time"
     days = covered_days(ctx, kids, *span)
     if not days:
@@ -159,7 +160,7 @@ def ask(ctx, lead: str = "") -> str:
         return ask(ctx, f"{span_text(first, last)} {why} ศูนย์ไม่เปิดเรียน จึงไม่ต้องแจ้งค่ะ "
                         "ไม่ได้บันทึกอะไร")
     ctx.reply(text("\n".join(lines + [confirmation(ctx, kids, span, days)]),
-                   [postback("ยืนยัน", "ab.ok"), postback("แก้ไข", "ab.edit"), say("ยกเลิก")]))
+                   [postback("ยืนยัน", LEAVE_OK), postback("แก้ไข", LEAVE_EDIT), say("ยกเลิก")]))
     return "confirm"
 
 
@@ -169,14 +170,14 @@ def ask_child(ctx, lines: list[str], kids: list[Child], pending: list[list[int]]
     options = children_of(ctx, pending[0]) if pending else []
     if options:
         lines.append(f"{same_name(options)} {kind}คนไหนคะ")
-        quick = [child_button(c, "ab.child", c.display_name) for c in options[:12]]
+        quick = [child_button(c, LEAVE_CHILD, c.display_name) for c in options[:12]]
     elif ctx.draft.get("who") == "guardian":
         own = my_children(ctx)
         if len(own) == 1:
             ctx.save_draft(kids=[own[0].id])
             return ask(ctx, "\n".join(lines))
         lines.append(f"{kind}ให้ใครคะ")
-        quick = [postback(name_of(c), "ab.child", c=c.id) for c in own[:11]] + [postback("ทุกคน", "ab.child", c="all")]
+        quick = [postback(name_of(c), LEAVE_CHILD, c=c.id) for c in own[:11]] + [postback("ทุกคน", LEAVE_CHILD, c="all")]
     else:
         lines.append(f"{kind}ให้เด็กคนไหนคะ พิมพ์ชื่อเด็ก เช่น \"ภูผา\"")
         quick = []
@@ -230,7 +231,7 @@ def typed_leave(ctx):
     return ask(ctx, lead)
 
 
-@flow.state("kind", postback="ab.kind")
+@flow.state("kind", postback=LEAVE_KIND)
 def tapped_kind(ctx):
     """Sick, personal or late."""
     kind = ctx.postback.get("k")
@@ -239,7 +240,7 @@ def tapped_kind(ctx):
     return ask(ctx)
 
 
-@flow.state("child", postback="ab.child")
+@flow.state("child", postback=LEAVE_CHILD)
 def tapped_child_for_leave(ctx):
     """One child (or all of a guardian's children); ids outside the sender's children are refused."""
     allowed = allowed_children(ctx)
@@ -264,7 +265,7 @@ def typed_child_name(ctx):
     return ask(ctx, lead)
 
 
-@flow.state("days", postback="ab.day")
+@flow.state("days", postback=LEAVE_DAY)
 def tapped_day(ctx):
     """วันนี้ (n=0) or พรุ่งนี้ (n=1)."""
     day = date.fromordinal(ctx.today.toordinal() + min(number(ctx, "n"), 1))
@@ -283,7 +284,7 @@ def typed_days(ctx):
     return ask(ctx, problem or "")
 
 
-@flow.state("time", postback="ab.time")
+@flow.state("time", postback=LEAVE_TIME)
 def tapped_time(ctx):
     """09:00, 10:00 or 11:00."""
     if ctx.postback.get("t") in LATE_TIMES:
@@ -291,18 +292,18 @@ def tapped_time(ctx):
     return ask(ctx)
 
 
-@flow.state("confirm", postback="ab.edit")
+@flow.state("confirm", postback=LEAVE_EDIT)
 def tapped_edit(ctx):
     """What to change: the days, the kind, the child, the time."""
-    quick = [postback("เปลี่ยนวันที่", "ab.redo", f="days"), postback("เปลี่ยนประเภท", "ab.redo", f="kind"),
-             postback("เปลี่ยนเด็ก", "ab.redo", f="kids")]
+    quick = [postback("เปลี่ยนวันที่", LEAVE_REDO, f="days"), postback("เปลี่ยนประเภท", LEAVE_REDO, f="kind"),
+             postback("เปลี่ยนเด็ก", LEAVE_REDO, f="kids")]
     if ctx.draft.get("kind") == "late":
-        quick.append(postback("เปลี่ยนเวลา", "ab.redo", f="late"))
+        quick.append(postback("เปลี่ยนเวลา", LEAVE_REDO, f="late"))
     ctx.reply(text("ต้องการแก้ไขส่วนไหนคะ (หรือพิมพ์วันที่ใหม่ได้เลย)", quick + [say("ยกเลิก")]))
     return "confirm"
 
 
-@flow.state("confirm", postback="ab.redo")
+@flow.state("confirm", postback=LEAVE_REDO)
 def tapped_redo(ctx):
     """Forget one part of the draft and ask for it again."""
     field = ctx.postback.get("f")
@@ -313,7 +314,7 @@ def tapped_redo(ctx):
     return ask(ctx)
 
 
-@flow.state("confirm", postback="ab.ok")
+@flow.state("confirm", postback=LEAVE_OK)
 def confirmed(ctx):
     """Record the leave or late notice for each child, then say what was saved."""
     d = ctx.draft
@@ -353,11 +354,11 @@ def register(router: Router) -> None:
         if not rows:
             return ctx.reply(text("ไม่มีการแจ้งลาหรือมาสายที่ยังไม่ถึงกำหนดค่ะ", [say("แจ้งลา")]))
         lines = ["แตะรายการที่ต้องการยกเลิกค่ะ"] + [f"{n}. {record_wording(r)}" for n, r in enumerate(rows, 1)]
-        quick = [postback(f"{n}. {label(r.child)} {short_day(r.first_day)}", "lv.off",
+        quick = [postback(f"{n}. {label(r.child)} {short_day(r.first_day)}", LEAVE_CANCEL,
                           f"ยกเลิก {record_wording(r)}", id=r.id) for n, r in enumerate(rows, 1)]
         ctx.reply(text("\n".join(lines), quick))
 
-    @router.on(chat="user", postback="lv.off")
+    @router.on(chat="user", postback=LEAVE_CANCEL)
     def tapped_cancel_leave(ctx):
         """Cancel one reported absence, if it is of the sender's children and not over yet."""
         row = ctx.session.get(Absence, number(ctx, "id"))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from linebot.v3.webhooks import ImageMessageContent, TextMessageContent
 
+from bot.actions import ACTIVITY_DOMAIN, PHOTO_FILE, PHOTO_CLEAR, PHOTO_WITHHOLD
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
 from notify.parent_news import DOMAINS, activity_messages
 from handlers.actors import is_recorder, shares_to_parents, work_centre
-from handlers.photos import (CLEAR, WITHHOLD, answer_saved, consent_reminder, drafted_media, filed_media,
+from handlers.photos import (answer_saved, consent_reminder, drafted_media, filed_media,
                              first_set_id, is_other_command, photo_gate, settle_photos, take_photo)
 from models import Activity
 
@@ -24,7 +25,7 @@ flow = Flow("activity.post", label="โพสต์กิจกรรม")
 
 def domain_buttons() -> list[dict]:
     """Quick replies for the learning-domain tag (4 domains, 5 DSPM areas, none)."""
-    return [postback(code, "activity.domain", d=code) for code in DOMAINS] + [postback(NO_TAG, "activity.domain", d="")]
+    return [postback(code, ACTIVITY_DOMAIN, d=code) for code in DOMAINS] + [postback(NO_TAG, ACTIVITY_DOMAIN, d="")]
 
 
 @flow.entry(text=START, when=is_recorder)
@@ -36,7 +37,7 @@ def start(ctx):
     return "collect"
 
 
-@flow.entry(postback="photo.file", when=lambda ctx: ctx.postback.get("to") == "activity" and is_recorder(ctx))
+@flow.entry(postback=PHOTO_FILE, when=lambda ctx: ctx.postback.get("to") == "activity" and is_recorder(ctx))
 def filed_photos(ctx):
     """Photos sent earlier were marked as an activity: ask for the caption."""
     centre = work_centre(ctx)
@@ -78,7 +79,7 @@ def got_caption(ctx):
     return next_step(ctx)
 
 
-@flow.state("domain", postback="activity.domain")
+@flow.state("domain", postback=ACTIVITY_DOMAIN)
 def got_domain(ctx):
     """The teacher picked a learning domain (or none): save the post."""
     code = ctx.postback.get("d", "")
@@ -115,11 +116,11 @@ def next_step(ctx):
     return "domain"
 
 
-@flow.state("consent", postback=CLEAR)
-@flow.state("consent", postback=WITHHOLD)
+@flow.state("consent", postback=PHOTO_CLEAR)
+@flow.state("consent", postback=PHOTO_WITHHOLD)
 def answered_photo_gate(ctx):
     """The teacher confirmed no child without photo consent is in the photos, or chose not to share them."""
-    ctx.save_draft(cleared=ctx.postback.get("a") == CLEAR)
+    ctx.save_draft(cleared=ctx.postback.get("a") == PHOTO_CLEAR.name)
     return save(ctx)
 
 

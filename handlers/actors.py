@@ -69,3 +69,8 @@ def work_centre(ctx) -> Centre | None:
 def is_recorder(ctx) -> bool:
     """Whether the sender records for a centre in this chat (teacher or head; in a group, of that group's centre)."""
     return work_centre(ctx) is not None
+
+
+def in_private(ctx) -> bool:
+    """A teacher or head in 1:1 with the bot."""
+    return ctx.chat_type == "user" and is_recorder(ctx)

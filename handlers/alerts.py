@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from notify.alerting import alerts_message
+from bot.actions import ALERT_ABSENT, ALERT_ACK, ALERT_LEAVE, ALERT_LIST
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.absences import record_absence
@@ -59,7 +60,7 @@ def done(ctx, alert: Alert, line: str) -> None:
 def register(router: Router) -> None:
     """Alert buttons and the open-alerts list (teachers and heads)."""
 
-    @router.on(postback="al.ack")
+    @router.on(postback=ALERT_ACK)
     def acknowledged_alert(ctx):
         """A teacher answered an alert: arrived (checks the child in), guardian contacted, or van checked."""
         alert = open_alert_of(ctx)
@@ -79,7 +80,7 @@ def register(router: Router) -> None:
             return done(ctx, alert, f"✅ บันทึกแล้ว: {what} — {RESOLUTIONS[resolution]}")
         ctx.reply(text(STALE))
 
-    @router.on(postback="al.leave")
+    @router.on(postback=ALERT_LEAVE)
     def chose_leave(ctx):
         """A teacher tapped ลา on an alert: sick or personal leave for today?"""
         alert = open_alert_of(ctx)
@@ -89,10 +90,10 @@ def register(router: Router) -> None:
         if child is None:
             return ctx.reply(text(STALE))
         ctx.reply(text(f"{label(child)} ลาแบบไหนคะ (บันทึกเฉพาะวันนี้)", [
-            postback("ลาป่วย", "al.absent", f"{label(child)} ลาป่วย", id=alert.id, k="sick"),
-            postback("ลากิจ", "al.absent", f"{label(child)} ลากิจ", id=alert.id, k="personal")]))
+            postback("ลาป่วย", ALERT_ABSENT, f"{label(child)} ลาป่วย", id=alert.id, k="sick"),
+            postback("ลากิจ", ALERT_ABSENT, f"{label(child)} ลากิจ", id=alert.id, k="personal")]))
 
-    @router.on(postback="al.absent")
+    @router.on(postback=ALERT_ABSENT)
     def recorded_leave(ctx):
         """The teacher chose the kind of leave: record today's absence (this settles the alert)."""
         alert, kind = open_alert_of(ctx), ctx.postback.get("k")
@@ -113,7 +114,7 @@ def register(router: Router) -> None:
             return ctx.reply(text("รายการแจ้งเตือนดูได้เฉพาะครูและหัวหน้าศูนย์ค่ะ"))
         show_open(ctx, centre, 0)
 
-    @router.on(postback="al.list")
+    @router.on(postback=ALERT_LIST)
     def paged_open_alerts(ctx):
         """The next page of open alerts."""
         centre = work_centre(ctx)

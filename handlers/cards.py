@@ -1,6 +1,7 @@
 """QR cards in chat: the centre's printable sheets (a signed link), one child's card (an image), re-issuing a card."""
 from __future__ import annotations
 
+from bot.actions import CARD_REISSUE, CARD_REISSUE_YES, CARD_SHOW, Action
 from bot.card_routes import card_path, sheet_path
 from bot.messages import image, postback, say, text
 from bot.router import Router
@@ -10,6 +11,7 @@ from domain.audit import audit
 from domain.names import label
 from handlers.actors import is_recorder, work_centre
 from handlers.checkin import child_button, number, tapped_child
+from handlers.child_pick import child_command
 
 CARD_WORDS = r"^(บัตร ?QR|บัตรคิวอาร์|พิมพ์บัตร|บัตร|ออกบัตรใหม่|บัตร\s+\S.*|ออกบัตรใหม่\s+\S.*)$"
 
@@ -18,9 +20,9 @@ def register(router: Router) -> None:
     """บัตร QR, บัตร <name>, ออกบัตรใหม่ <name> — in 1:1 only: a card checks a child in, so it never reaches a group."""
 
     @router.on(chat="group", text=CARD_WORDS, when=is_recorder)
-    @router.on(chat="group", postback="cd.show", when=is_recorder)
-    @router.on(chat="group", postback="cd.reissue", when=is_recorder)
-    @router.on(chat="group", postback="cd.reissue_yes", when=is_recorder)
+    @router.on(chat="group", postback=CARD_SHOW, when=is_recorder)
+    @router.on(chat="group", postback=CARD_REISSUE, when=is_recorder)
+    @router.on(chat="group", postback=CARD_REISSUE_YES, when=is_recorder)
     def asked_cards_in_group(ctx):
         """A teacher asked for cards in the parent group: cards are sent in her 1:1 chat only."""
         audit(ctx.session, ctx.user_id, "card.refused_in_group", ctx.chat_id, at=ctx.now)
@@ -43,35 +45,10 @@ def register(router: Router) -> None:
         """บัตร / ออกบัตรใหม่ without a name: say how to name the child."""
         ctx.reply(text(f"พิมพ์ \"{ctx.text} ตามด้วยชื่อเล่นหรือชื่อจริงของเด็ก\" เช่น \"{ctx.text} ภูผา\" ค่ะ"))
 
-    @router.on(chat="user", text=r"^บัตร\s+\S", when=is_recorder)
-    def asked_one_card(ctx):
-        """'บัตร ภูผา': the child's card as an image."""
-        child = one_child(ctx, ctx.text.split(maxsplit=1)[1], "cd.show")
-        if child:
-            send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
+    child_command(router, CARD_SHOW, show_card, text=r"^บัตร\s+\S", pick=one_child)  # "บัตร ภูผา"
+    child_command(router, CARD_REISSUE, confirm_reissue, text=r"^ออกบัตรใหม่\s+\S", pick=one_child)  # asks first
 
-    @router.on(chat="user", postback="cd.show", when=is_recorder)
-    def picked_card(ctx):
-        """The teacher picked which child's card to show."""
-        child = tapped_child(ctx)
-        if child:
-            send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
-
-    @router.on(chat="user", text=r"^ออกบัตรใหม่\s+\S", when=is_recorder)
-    def asked_reissue(ctx):
-        """'ออกบัตรใหม่ ภูผา': confirm before the old card stops working."""
-        child = one_child(ctx, ctx.text.split(maxsplit=1)[1], "cd.reissue")
-        if child:
-            confirm_reissue(ctx, child)
-
-    @router.on(chat="user", postback="cd.reissue", when=is_recorder)
-    def picked_reissue(ctx):
-        """The teacher picked which child's card to re-issue."""
-        child = tapped_child(ctx)
-        if child:
-            confirm_reissue(ctx, child)
-
-    @router.on(chat="user", postback="cd.reissue_yes", when=is_recorder)
+    @router.on(chat="user", postback=CARD_REISSUE_YES, when=is_recorder)
     def confirmed_reissue(ctx):
         """Re-issue: the old card is revoked at once; the new card is sent."""
         child = tapped_child(ctx)
@@ -84,7 +61,7 @@ def register(router: Router) -> None:
         send_card(ctx, child, f"ออกบัตรใหม่ให้ {child.display_name} แล้วค่ะ บัตรเดิมใช้เช็คชื่อไม่ได้แล้ว")
 
 
-def one_child(ctx, words: str, action: str):
+def one_child(ctx, words: str, action: Action):
     """The one child named; otherwise ask (several) or say not found."""
     matched, ambiguous, _ = match_names(ctx.session, work_centre(ctx).id, words)
     if len(matched) == 1 and not ambiguous:
@@ -97,10 +74,15 @@ def one_child(ctx, words: str, action: str):
     return None
 
 
+def show_card(ctx, child) -> None:
+    """The child's card as an image."""
+    send_card(ctx, child, f"บัตร QR ของ {child.display_name}")
+
+
 def confirm_reissue(ctx, child) -> None:
     """Ask before revoking a card."""
     ctx.reply(text(f"ออกบัตรใหม่ให้ {child.display_name} ไหมคะ บัตรเดิมจะใช้เช็คชื่อไม่ได้อีก",
-                   [postback("ยืนยัน ออกบัตรใหม่", "cd.reissue_yes", "ยืนยัน ออกบัตรใหม่", c=child.id,
+                   [postback("ยืนยัน ออกบัตรใหม่", CARD_REISSUE_YES, "ยืนยัน ออกบัตรใหม่", c=child.id,
                              v=child.qr_version), say("ยกเลิก")]))
 
 

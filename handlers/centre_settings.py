@@ -6,6 +6,7 @@ from datetime import date, time
 
 from sqlalchemy.orm import object_session
 
+from bot.actions import SETTING_CHECKOUT, SETTING_DIGEST
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.audit import audit
@@ -46,10 +47,10 @@ def settings_message(centre, today: date) -> dict:
             "เปลี่ยน พิมพ์ เช่น \"เวลาตัดยอด 09:00\", \"เวลาส่งสรุป 08:30 10:00\" (หรือ ปิด), "
             "\"เวลาเตือน 09:30 12:30 15:00\", "
             "\"เวลาสรุปประจำวัน 15:30\" (หรือ ปิด), \"ส่งต่อแจ้งเตือน 15 นาที\", \"เด็กรถเช็คชื่อภายใน 15 นาที\"")
-    toggle = (postback("ปิดเช็คชื่อกลับบ้าน", "st.checkout", "ปิดเช็คชื่อกลับบ้าน", v=0) if centre.checkout_enabled
-              else postback("เปิดเช็คชื่อกลับบ้าน", "st.checkout", "เปิดเช็คชื่อกลับบ้าน", v=1))
-    push = (postback("หยุดส่งสรุปเข้ากลุ่ม", "st.digest", "หยุดส่งสรุปประจำวันเข้ากลุ่ม", v=0) if centre.push_digest
-            else postback("ส่งสรุปเข้ากลุ่ม", "st.digest", "ส่งสรุปประจำวันเข้ากลุ่ม", v=1))
+    toggle = (postback("ปิดเช็คชื่อกลับบ้าน", SETTING_CHECKOUT, "ปิดเช็คชื่อกลับบ้าน", v=0) if centre.checkout_enabled
+              else postback("เปิดเช็คชื่อกลับบ้าน", SETTING_CHECKOUT, "เปิดเช็คชื่อกลับบ้าน", v=1))
+    push = (postback("หยุดส่งสรุปเข้ากลุ่ม", SETTING_DIGEST, "หยุดส่งสรุปประจำวันเข้ากลุ่ม", v=0) if centre.push_digest
+            else postback("ส่งสรุปเข้ากลุ่ม", SETTING_DIGEST, "ส่งสรุปประจำวันเข้ากลุ่ม", v=1))
     return text(body, [toggle, push, say("เวลาตัดยอด"), say("เวลาส่งสรุป"), say("เวลาเตือน"),
                        say("เวลาสรุปประจำวัน"), say("วันปิดศูนย์")])
 
@@ -79,12 +80,12 @@ def register(router: Router) -> None:
             return ctx.reply(text("การตั้งค่าศูนย์ทำได้เฉพาะหัวหน้าศูนย์ในแชตส่วนตัวกับบอทค่ะ"))
         ctx.reply(settings_message(work_centre(ctx), ctx.today))
 
-    @router.on(postback="st.checkout", when=is_head)
+    @router.on(postback=SETTING_CHECKOUT, when=is_head)
     def toggled_checkout(ctx):
         """Turn check-out on or off."""
         save(ctx, "centre.checkout", checkout_enabled=ctx.postback.get("v") == "1")
 
-    @router.on(postback="st.digest", when=is_head)
+    @router.on(postback=SETTING_DIGEST, when=is_head)
     def toggled_digest_push(ctx):
         """Push the daily digest to the parent group, or stop (parents can always pull it with "วันนี้")."""
         save(ctx, "centre.push_digest", push_digest=ctx.postback.get("v") == "1")

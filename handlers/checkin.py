@@ -6,6 +6,7 @@ import re
 from linebot.v3.webhooks import ImageMessageContent
 from sqlalchemy import select
 
+from bot.actions import CHECKIN_ARRIVE, CHECKIN_MISSING, CHECKOUT_LEAVE, HEALTH_ALL_WELL, HEALTH_START, Action
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.absences import KIND_SHORT, late_time, notices_on
@@ -40,12 +41,12 @@ def same_name(options: list[Child]) -> str:
     return f"ชื่อนี้มี {len(options)} คน: " + ", ".join(choice_label(c) for c in options)
 
 
-def child_button(child: Child, action: str, display: str, **params) -> dict:
+def child_button(child: Child, action: Action, display: str, **params) -> dict:
     """A button for one of several children a typed name could mean: their labels tell them apart."""
     return postback(choice_label(child), action, display, c=child.id, **params)
 
 
-def paged_names(children: list[Child], page: int, tap: str, turn: str, said: str) -> list[dict]:
+def paged_names(children: list[Child], page: int, tap: Action, turn: Action, said: str) -> list[dict]:
     """Quick replies: one page of tappable names (postback `tap`, bubble "<name> <said>"), with paging (`turn`)."""
     start = page * PAGE
     items = [postback(label(c), tap, f"{label(c)} {said}", c=c.id, p=page)
@@ -59,7 +60,7 @@ def paged_names(children: list[Child], page: int, tap: str, turn: str, said: str
 
 def missing_quick(children: list[Child], page: int) -> list[dict]:
     """Quick replies: one page of not-yet-arrived children (tap = arrived), with paging."""
-    return paged_names(children, page, "ci.arrive", "ci.missing", "มาแล้ว")
+    return paged_names(children, page, CHECKIN_ARRIVE, CHECKIN_MISSING, "มาแล้ว")
 
 
 def missing_message(ctx, centre: Centre, page: int = 0, lead: str = "") -> dict:
@@ -97,9 +98,9 @@ def after_checkin_quick(waiting: int) -> list[dict]:
     """What a teacher usually does next: the missing list, then the health check."""
     items = []
     if waiting:
-        items.append(postback(f"ยังไม่มา ({waiting})", "ci.missing", "ดูคนที่ยังไม่มา", p=0))
-    items.append(postback(ALL_HEALTHY, "hc.ok", ALL_HEALTHY))
-    items.append(postback("บันทึกอาการ", "hc.start", "บันทึกอาการ"))
+        items.append(postback(f"ยังไม่มา ({waiting})", CHECKIN_MISSING, "ดูคนที่ยังไม่มา", p=0))
+    items.append(postback(ALL_HEALTHY, HEALTH_ALL_WELL, ALL_HEALTHY))
+    items.append(postback("บันทึกอาการ", HEALTH_START, "บันทึกอาการ"))
     return items
 
 
@@ -124,12 +125,12 @@ def register(router: Router) -> None:
         """The teacher asked who has not arrived yet."""
         ctx.reply(missing_message(ctx, work_centre(ctx)))
 
-    @router.on(postback="ci.missing", when=is_recorder)
+    @router.on(postback=CHECKIN_MISSING, when=is_recorder)
     def paged_missing(ctx):
         """A page of the not-yet-arrived list."""
         ctx.reply(missing_message(ctx, work_centre(ctx), number(ctx, "p")))
 
-    @router.on(postback="ci.arrive")
+    @router.on(postback=CHECKIN_ARRIVE)
     def tapped_arrived(ctx):
         """The teacher tapped a child's name: check them in by hand."""
         child = tapped_child(ctx)
@@ -161,7 +162,7 @@ def register(router: Router) -> None:
         quick = []
         for options in ambiguous:
             lines.append(f"❓ {same_name(options)} กรุณาเลือกคนที่มา")
-            quick += [child_button(c, "ci.arrive", f"{c.display_name} มาแล้ว") for c in options]
+            quick += [child_button(c, CHECKIN_ARRIVE, f"{c.display_name} มาแล้ว") for c in options]
         waiting, _ = not_arrived(ctx.session, centre.id, ctx.today)
         lines.append(f"ยังไม่มา {len(waiting)} คน" if waiting else "เด็กมาครบทุกคนแล้วค่ะ 🎉")
         ctx.reply(text("\n".join(lines), quick or after_checkin_quick(len(waiting))))
@@ -349,7 +350,7 @@ def checkout_done(ctx):
     return END
 
 
-@checkout.entry(postback="co.leave")
+@checkout.entry(postback=CHECKOUT_LEAVE)
 def tapped_leaving(ctx):
     """The teacher tapped a child who is going home."""
     child = tapped_child(ctx)
@@ -374,7 +375,7 @@ def present_message(ctx, centre: Centre, lead: str) -> dict:
     kids = sorted((r.child for r in rows), key=lambda c: (c.nickname, c.first_name))
     if not kids:
         return text(f"{lead}\nไม่มีเด็กที่ยังอยู่ที่ศูนย์แล้วค่ะ", [say("เสร็จ")])
-    quick = [postback(label(c), "co.leave", f"{label(c)} กลับบ้าน", c=c.id) for c in kids[:12]]
+    quick = [postback(label(c), CHECKOUT_LEAVE, f"{label(c)} กลับบ้าน", c=c.id) for c in kids[:12]]
     body = f"{lead}\nยังอยู่ที่ศูนย์ {len(kids)} คน" + ("" if len(kids) <= 12 else " (แสดง 12 คนแรก)")
     return text(body, quick + [say("เสร็จ")])
 

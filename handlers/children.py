@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.actions import (CHILD_EDIT, CHILD_ENROL_YES, CHILD_FIELD, CHILD_READMIT, CHILD_READMIT_YES, CHILD_WITHDRAW,
+                         CHILD_WITHDRAW_YES)
 from bot.messages import postback, say, text
 from bot.record_routes import sheet_path
 from bot.router import END, Flow, Router
@@ -19,10 +21,10 @@ from domain.records_sheet import SHEETS
 from domain.roster import MAX_AGE_YEARS, years_before
 from domain.thai import thai_date
 from domain.thaidates import DateProblem, past_day
-from handlers.actors import is_recorder, work_centre
+from handlers.actors import in_private, is_recorder, work_centre
 from handlers.cards import send_card
 from handlers.checkin import tapped_child
-from handlers.child_pick import pick_child
+from handlers.child_pick import child_command, child_step, pick_withdrawn_child
 from models import Child
 
 SEX_LABEL = {"M": "ชาย", "F": "หญิง"}
@@ -31,11 +33,6 @@ RECORDS_PRIVATE = "ข้อมูลประวัติเด็กทำใ�
 IN_GROUP = (r"^(เพิ่มเด็ก|รับเด็กใหม่|ย้ายออก|รับกลับ|แก้ไข|น้ำหนัก|ชั่งน้ำหนัก|วัดส่วนสูง|ชั่งวัด|สรุปการเจริญเติบโต|"
             r"กราฟการเจริญเติบโต|วัคซีน|วัคซีนค้าง|บ้าน|ทะเบียนเด็ก|ทะเบียนครู|ดาวน์โหลดทะเบียน)(\s|$)")  # 1:1 only
 CANCEL = say("ยกเลิก")
-
-
-def in_private(ctx) -> bool:
-    """A teacher or head in 1:1 with the bot."""
-    return ctx.chat_type == "user" and is_recorder(ctx)
 
 
 def child_of_draft(ctx) -> Child | None:
@@ -140,11 +137,11 @@ def got_conditions(ctx):
                    f"เพศ: {SEX_LABEL[d['sex']]}\nวันเกิด: {thai_date(date.fromisoformat(d['birth_date']))}\n"
                    f"ผู้ปกครอง: {guardian}\nแพ้อาหาร/ยา: {d['allergies'] or '-'}\n"
                    f"โรคประจำตัว: {d['chronic_conditions'] or '-'}",
-                   [postback("บันทึก", "ch.enrol_yes", "บันทึกเด็กใหม่"), CANCEL]))
+                   [postback("บันทึก", CHILD_ENROL_YES, "บันทึกเด็กใหม่"), CANCEL]))
     return "confirm"
 
 
-@enrol_flow.state("confirm", postback="ch.enrol_yes")
+@enrol_flow.state("confirm", postback=CHILD_ENROL_YES)
 def confirmed_enrol(ctx):
     """Confirmed: create the child and her QR card, and send the card at once."""
     d = ctx.draft
@@ -162,7 +159,7 @@ def confirmed_enrol(ctx):
 def enrol_other(ctx):
     """Something else typed at the confirmation: remind what to tap."""
     ctx.reply(text("แตะ \"บันทึก\" เพื่อบันทึก หรือ \"ยกเลิก\" ค่ะ",
-                   [postback("บันทึก", "ch.enrol_yes", "บันทึกเด็กใหม่"), CANCEL]))
+                   [postback("บันทึก", CHILD_ENROL_YES, "บันทึกเด็กใหม่"), CANCEL]))
     return ctx.conversation.state
 
 
@@ -171,30 +168,18 @@ def enrol_other(ctx):
 edit_flow = Flow("child.edit")
 
 
-@edit_flow.entry(text=r"^แก้(?:ไข)?(?:ข้อมูล)?\s+\S", when=in_private)
-def asked_edit(ctx):
-    """"แก้ไข ภูผา": find the child, then ask which field."""
-    child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], "ch.edit")
-    return ask_field(ctx, child) if child else "which"
-
-
-@edit_flow.entry(postback="ch.edit", when=in_private)
-@edit_flow.state("which", postback="ch.edit")
-def picked_edit(ctx):
-    """The teacher tapped which child to edit."""
-    child = tapped_child(ctx)
-    return ask_field(ctx, child) if child else END
-
-
 def ask_field(ctx, child: Child) -> str:
     """Ask which field to change, one button per field."""
     ctx.save_draft(c=child.id)
     ctx.reply(text(f"แก้ไขข้อมูลของ {child.display_name} ค่ะ เลือกหัวข้อ",
-                   [postback(label, "ch.field", f"แก้{label}", f=label) for label in EDITABLE] + [CANCEL]))
+                   [postback(label, CHILD_FIELD, f"แก้{label}", f=label) for label in EDITABLE] + [CANCEL]))
     return "field"
 
 
-@edit_flow.state("field", postback="ch.field")
+child_step(edit_flow, "which", CHILD_EDIT, ask_field, entry=r"^แก้(?:ไข)?(?:ข้อมูล)?\s+\S")  # "แก้ไข ภูผา"
+
+
+@edit_flow.state("field", postback=CHILD_FIELD)
 @edit_flow.state("field", text=r".")
 def picked_field(ctx):
     """Field tapped (or its name typed): show its value and ask the new one."""
@@ -228,7 +213,7 @@ def got_value(ctx):
     elif field in ("allergies", "chronic_conditions"):
         value = none_or(value)
     edit(ctx.session, child, field, value, ctx.user_id, ctx.now)
-    ctx.reply(text(f"แก้{label}ของ {child.display_name} แล้วค่ะ", [postback("แก้หัวข้ออื่น", "ch.edit", c=child.id)]))
+    ctx.reply(text(f"แก้{label}ของ {child.display_name} แล้วค่ะ", [postback("แก้หัวข้ออื่น", CHILD_EDIT, c=child.id)]))
     return END
 
 
@@ -237,27 +222,15 @@ def got_value(ctx):
 withdraw_flow = Flow("child.withdraw")
 
 
-@withdraw_flow.entry(text=r"^ย้ายออก\s+\S", when=in_private)
-def asked_withdraw(ctx):
-    """"ย้ายออก ภูผา": find the child, then ask why."""
-    child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], "ch.withdraw")
-    return ask_reason(ctx, child) if child else "which"
-
-
-@withdraw_flow.entry(postback="ch.withdraw", when=in_private)
-@withdraw_flow.state("which", postback="ch.withdraw")
-def picked_withdraw(ctx):
-    """The teacher tapped which child leaves."""
-    child = tapped_child(ctx)
-    return ask_reason(ctx, child) if child else END
-
-
 def ask_reason(ctx, child: Child) -> str:
     """Ask the reason with buttons (or typed)."""
     ctx.save_draft(c=child.id)
     ctx.reply(text(f"{child.display_name} ย้ายออกเพราะอะไรคะ แตะปุ่มหรือพิมพ์เหตุผล",
                    [say(r) for r in REASONS] + [CANCEL]))
     return "reason"
+
+
+child_step(withdraw_flow, "which", CHILD_WITHDRAW, ask_reason, entry=r"^ย้ายออก\s+\S")  # "ย้ายออก ภูผา"
 
 
 @withdraw_flow.state("reason", text=r".")
@@ -282,11 +255,11 @@ def got_day(ctx):
     ctx.save_draft(day=day.isoformat())
     ctx.reply(text(f"ยืนยัน {child.display_name} ย้ายออกเมื่อ {thai_date(day)} ({ctx.draft['reason']}) ไหมคะ\n"
                    "จากนี้ระบบจะไม่นับ ไม่แจ้งเตือน และไม่รับบัตร QR ของเด็กคนนี้ (ข้อมูลเดิมยังเก็บไว้)",
-                   [postback("ยืนยัน ย้ายออก", "ch.withdraw_yes", "ยืนยัน ย้ายออก"), CANCEL]))
+                   [postback("ยืนยัน ย้ายออก", CHILD_WITHDRAW_YES, "ยืนยัน ย้ายออก"), CANCEL]))
     return "confirm"
 
 
-@withdraw_flow.state("confirm", postback="ch.withdraw_yes")
+@withdraw_flow.state("confirm", postback=CHILD_WITHDRAW_YES)
 def confirmed_withdraw(ctx):
     """Confirmed: the child is withdrawn."""
     child, d = child_of_draft(ctx), ctx.draft
@@ -296,25 +269,11 @@ def confirmed_withdraw(ctx):
     return END
 
 
-@edit_flow.state("which", text=r".")
-def retyped_edit_name(ctx):
-    """Another name typed instead of a tap."""
-    child = pick_child(ctx, ctx.text, "ch.edit")
-    return ask_field(ctx, child) if child else "which"
-
-
-@withdraw_flow.state("which", text=r".")
-def retyped_withdraw_name(ctx):
-    """Another name typed instead of a tap."""
-    child = pick_child(ctx, ctx.text, "ch.withdraw")
-    return ask_reason(ctx, child) if child else "which"
-
-
 @withdraw_flow.fallback(text=r".")
 def withdraw_other(ctx):
     """Something else typed at the confirmation: remind what to tap."""
     ctx.reply(text("แตะ \"ยืนยัน ย้ายออก\" หรือ \"ยกเลิก\" ค่ะ",
-                   [postback("ยืนยัน ย้ายออก", "ch.withdraw_yes", "ยืนยัน ย้ายออก"), CANCEL]))
+                   [postback("ยืนยัน ย้ายออก", CHILD_WITHDRAW_YES, "ยืนยัน ย้ายออก"), CANCEL]))
     return ctx.conversation.state
 
 
@@ -324,21 +283,9 @@ def register(router: Router) -> None:
         router.add_flow(flow)
     router.add_command_pattern(r"^(ย้ายออก|รับกลับ|แก้ไข)\s+\S", when=in_private)
 
-    @router.on(text=r"^รับกลับ\s+\S", when=in_private)
-    def asked_readmit(ctx):
-        """"รับกลับ ภูผา": find the withdrawn child and ask to confirm."""
-        child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], "ch.readmit", withdrawn=True)
-        if child:
-            confirm_readmit(ctx, child)
+    child_command(router, CHILD_READMIT, confirm_readmit, text=r"^รับกลับ\s+\S", pick=pick_withdrawn_child)
 
-    @router.on(postback="ch.readmit", when=in_private)
-    def picked_readmit(ctx):
-        """The teacher tapped which withdrawn child comes back."""
-        child = tapped_child(ctx)
-        if child:
-            confirm_readmit(ctx, child)
-
-    @router.on(postback="ch.readmit_yes", when=in_private)
+    @router.on(postback=CHILD_READMIT_YES, when=in_private)
     def confirmed_readmit(ctx):
         """Confirmed: the child is active again (her old card works again)."""
         child = tapped_child(ctx)
@@ -367,4 +314,4 @@ def confirm_readmit(ctx, child: Child) -> None:
     """Ask before re-admitting."""
     ctx.reply(text(f"รับ {child.display_name} กลับเข้าศูนย์ไหมคะ (ย้ายออกเมื่อ {thai_date(child.withdrawn_on)})"
                    if child.withdrawn_on else f"รับ {child.display_name} กลับเข้าศูนย์ไหมคะ",
-                   [postback("ยืนยัน รับกลับ", "ch.readmit_yes", "ยืนยัน รับกลับ", c=child.id), CANCEL]))
+                   [postback("ยืนยัน รับกลับ", CHILD_READMIT_YES, "ยืนยัน รับกลับ", c=child.id), CANCEL]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.actions import CLOSURE_OK
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
@@ -39,7 +40,7 @@ def days_in(ctx, typed: str) -> tuple[date, date] | None:
     return span
 
 
-CONFIRM = [postback("ยืนยัน", "cl.ok"), say("ยกเลิก")]
+CONFIRM = [postback("ยืนยัน", CLOSURE_OK), say("ยกเลิก")]
 
 
 @flow.entry(text=CLOSE, when=is_head)
@@ -79,7 +80,7 @@ def typed_reopen(ctx):
     return "confirm"
 
 
-@flow.state("confirm", postback="cl.ok")
+@flow.state("confirm", postback=CLOSURE_OK)
 def confirmed(ctx):
     """Save the closure days (or remove them), audited, and show the coming closures."""
     d, centre = ctx.draft, work_centre(ctx)
@@ -135,7 +136,7 @@ def register(router: Router) -> None:
         """Somebody who is not a head (or a head in a group) asked to change closure days."""
         ctx.reply(text(HEADS_ONLY))
 
-    @router.on(postback="cl.ok")
+    @router.on(postback=CLOSURE_OK)
     def stale_confirm(ctx):
         """A confirm button of a finished or expired closure change (or of somebody who is not a head)."""
         if not is_head(ctx):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.actions import COMPLAINT_STATUS, COMPLAINT_TO
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.scope import scope_for_actor
@@ -44,19 +45,19 @@ def wrote_complaint(ctx):
     """The text: keep it, ask to whom it goes."""
     ctx.save_draft(body=ctx.text.strip()[:2000])
     ctx.reply(text("ต้องการส่งเรื่องนี้ถึงใครคะ", [
-        postback("หัวหน้าศูนย์", "complaint.to", "ส่งถึงหัวหน้าศูนย์", to="head"),
-        postback("อปท. โดยตรง", "complaint.to", "ส่งถึง อปท. โดยตรง", to="lao"), say("ยกเลิก")]))
+        postback("หัวหน้าศูนย์", COMPLAINT_TO, "ส่งถึงหัวหน้าศูนย์", to="head"),
+        postback("อปท. โดยตรง", COMPLAINT_TO, "ส่งถึง อปท. โดยตรง", to="lao"), say("ยกเลิก")]))
     return "to"
 
 
-@flow.state("to", postback="complaint.to")
+@flow.state("to", postback=COMPLAINT_TO)
 def chose_recipient(ctx):
     """Whom: file it with a number, tell the recipients (with status buttons), give the guardian the number."""
     to = ctx.postback.get("to") if ctx.postback.get("to") in TO else "head"
     centre, person = my_centre(ctx), guardian(ctx)
     found = file_complaint(ctx.session, person.id, centre.id, to, ctx.draft["body"], ctx.now)
-    buttons = [postback("รับเรื่อง", "complaint.status", f"รับเรื่อง {found.number}", n=found.number, s="seen"),
-               postback("ดำเนินการเสร็จ", "complaint.status", f"เสร็จ {found.number}", n=found.number, s="done")]
+    buttons = [postback("รับเรื่อง", COMPLAINT_STATUS, f"รับเรื่อง {found.number}", n=found.number, s="seen"),
+               postback("ดำเนินการเสร็จ", COMPLAINT_STATUS, f"เสร็จ {found.number}", n=found.number, s="done")]
     body = (f"📮 เรื่องจากผู้ปกครอง {found.number}\nศูนย์: {centre.name}\nจาก: {person.name}\n\n{found.body}\n\n"
             "แตะ \"รับเรื่อง\" เมื่อรับทราบ และ \"ดำเนินการเสร็จ\" เมื่อแก้ไขแล้ว ผู้ปกครองจะได้รับแจ้งค่ะ")
     for uid in recipients(ctx, centre, to):
@@ -96,7 +97,7 @@ def register(router: Router) -> None:
         body = "\n".join(complaint_line(c) for c in found) if found else "คุณยังไม่มีเรื่องที่แจ้งไว้ค่ะ"
         ctx.reply(text(body, [say("แจ้งเรื่อง")]))
 
-    @router.on(chat="user", postback="complaint.status")
+    @router.on(chat="user", postback=COMPLAINT_STATUS)
     def tapped_status(ctx):
         """A head or an official moves a complaint on: only for a centre inside their scope; the guardian is told."""
         found = ctx.session.scalar(select(Complaint).where(Complaint.number == ctx.postback.get("n", "")))

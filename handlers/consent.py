@@ -6,6 +6,7 @@ needed. What each purpose allows is in domain.consent.
 """
 from __future__ import annotations
 
+from bot.actions import CONSENT_SET
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.consent import KINDS, decisions, set_consent, without_consent
@@ -32,8 +33,8 @@ def question(child, kind: str) -> dict:
                       "(ครูยังตรวจสุขภาพประจำวัน และแจ้งท่านทันทีเมื่อน้องไม่สบาย)",
             "home": f"3/3 ตำแหน่งบ้าน: อนุญาตให้ศูนย์เก็บตำแหน่งบ้านของ{name} ไว้สำหรับรถรับส่งและเหตุฉุกเฉิน "
                     "(เห็นเฉพาะครูและหัวหน้าศูนย์) ไหมคะ"}[kind]
-    return text(body, [postback("ยินยอม", "consent.set", f"ยินยอม{SHORT[kind]}", child=child.id, k=kind, g=1, n=1),
-                       postback("ไม่ยินยอม", "consent.set", f"ไม่ยินยอม{SHORT[kind]}", child=child.id, k=kind, g=0, n=1),
+    return text(body, [postback("ยินยอม", CONSENT_SET, f"ยินยอม{SHORT[kind]}", child=child.id, k=kind, g=1, n=1),
+                       postback("ไม่ยินยอม", CONSENT_SET, f"ไม่ยินยอม{SHORT[kind]}", child=child.id, k=kind, g=0, n=1),
                        say("ยกเลิก")])
 
 
@@ -50,7 +51,7 @@ def consent_status(ctx) -> dict:
         lines.append(f"{name_of(child)}: " + ", ".join(
             f"{LABEL[k]} {'✅ ยินยอม' if found[k] else '❌ ไม่ยินยอม'}" for k in KINDS))
         short = child.short_name
-        buttons += [postback(f"{'ถอน' if found[k] else 'ให้'}{SHORT[k]} {short}"[:20], "consent.set",
+        buttons += [postback(f"{'ถอน' if found[k] else 'ให้'}{SHORT[k]} {short}"[:20], CONSENT_SET,
                              f"{'ถอนความยินยอม' if found[k] else 'ยินยอม'}{LABEL[k]} {name_of(child)}",
                              child=child.id, k=k, g=0 if found[k] else 1) for k in KINDS]
     body = ("ความยินยอมของท่านค่ะ (ยังไม่ได้ตอบ = ไม่ยินยอม)\n" + "\n".join(lines)
@@ -66,7 +67,7 @@ def register(router: Router) -> None:
         """A guardian asked about consent: each child's decisions with buttons to change them."""
         ctx.reply(consent_status(ctx))
 
-    @router.on(chat="user", postback="consent.set", when=is_parent_here)
+    @router.on(chat="user", postback=CONSENT_SET, when=is_parent_here)
     def decided_consent(ctx):
         """A guardian gave or withdrew one consent for one of their own children; at linking, ask the next one."""
         child = next((c for c in my_children(ctx) if str(c.id) == ctx.postback.get("child")), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from bot.actions import EVALUATION, EVALUATION_CENTRE
 from bot.messages import GREY, bubble, carousel, postback, say, text, txt
 from bot.router import Router
 from domain.evaluation import GROUPS, CentreResult, Rating, ratings, snapshots
@@ -29,7 +30,7 @@ def register(router: Router) -> None:
         if scope:
             answer(ctx, scope, ctx.today.replace(day=1), 0)
 
-    @router.on(chat="user", postback="eval")
+    @router.on(chat="user", postback=EVALUATION)
     def tapped_evaluation(ctx):
         """Drill down, page or change month: the unit named must lie inside the asker's scope."""
         p = ctx.postback
@@ -38,7 +39,7 @@ def register(router: Router) -> None:
         if scope:
             answer(ctx, scope, month, page_of(p))
 
-    @router.on(chat="user", postback="eval.centre")
+    @router.on(chat="user", postback=EVALUATION_CENTRE)
     def tapped_centre_indicators(ctx):
         """One centre's 20 indicators: value, done, current, and the reason for its stars."""
         scope = requested_scope(ctx, "centre", ctx.postback.get("u", ""))
@@ -67,7 +68,7 @@ def evaluation_carousel(session, scope: Scope, month: date, now, today: date, pa
     head = f"{LEVEL_LABEL[scope.level]} {scope.unit.name}\n{thai_month(month)}"
     contents = [bubble(ASK, head, summary_lines(list(results.values())))] + shown
     if (page + 1) * PAGE < len(cards):
-        more = postback("ถัดไป", "eval", f"{ASK} (หน้า {page + 2})", l=scope.level, u=scope.unit.code,
+        more = postback("ถัดไป", EVALUATION, f"{ASK} (หน้า {page + 2})", l=scope.level, u=scope.unit.code,
                         m=month.strftime("%Y-%m"), p=page + 1)
         contents.append(bubble("ยังมีต่อ", f"อีก {len(cards) - (page + 1) * PAGE} รายการ", [], [more]))
     return carousel(f"{ASK} {scope.unit.name} {thai_month(month)}", contents, month_quick(today, scope))
@@ -90,12 +91,12 @@ def unit_card(unit, results: list[Rating], month: date) -> dict:
         r = results[0]
         lines = [txt(stars_text(r.stars), size="lg", color=AMBER),
                  row("กลุ่ม", str(r.group), GROUP_COLOUR[r.group]), txt(r.why, size="xs")]
-        button = postback("ดูตัวชี้วัด", "eval.centre", f"ตัวชี้วัด {unit.name}"[:300], u=unit.code, m=m)
+        button = postback("ดูตัวชี้วัด", EVALUATION_CENTRE, f"ตัวชี้วัด {unit.name}"[:300], u=unit.code, m=m)
         return bubble(unit.name, LEVEL_LABEL[unit.level], lines, [button])
     groups = Counter(r.group for r in results)
     mean = sum(r.stars for r in results) / len(results)
     lines = [row("ดาวเฉลี่ย", f"{mean:.1f}")] + [row(f"กลุ่ม {g}", f"{groups[g]} ศูนย์") for g in GROUPS]
-    button = postback("ดูรายละเอียด", "eval", f"{ASK} {unit.name}"[:300], l=unit.level, u=unit.code, m=m)
+    button = postback("ดูรายละเอียด", EVALUATION, f"{ASK} {unit.name}"[:300], l=unit.level, u=unit.code, m=m)
     return bubble(unit.name, LEVEL_LABEL[unit.level], lines, [button])
 
 
@@ -113,6 +114,6 @@ def indicator_text(r: CentreResult, month: date) -> str:
 
 def month_quick(today: date, scope: Scope) -> list[dict]:
     """Quick replies: this month and the two before for the same unit, then the usual menu."""
-    months = [postback(short(thai_month(m)), "eval", f"{ASK} {thai_month(m)}", l=scope.level, u=scope.unit.code,
+    months = [postback(short(thai_month(m)), EVALUATION, f"{ASK} {thai_month(m)}", l=scope.level, u=scope.unit.code,
                        m=m.strftime("%Y-%m")) for m in recent_months(today)]
     return months + [say(ASK)] + MENU[:8]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.actions import GROUP_REBIND
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
@@ -96,7 +97,7 @@ def register(router: Router) -> None:
             ctx.save_draft(code_invite=invite.id, centre_id=centre.id)
             ctx.set_state(rebind, "confirm")
             return ctx.reply(text(f"กลุ่มนี้เชื่อมกับ{row.centre.name}อยู่แล้วค่ะ ต้องการย้ายมาที่{centre.name}หรือไม่",
-                                  [postback("ย้ายกลุ่ม", "group.rebind"), say("ยกเลิก")]))
+                                  [postback("ย้ายกลุ่ม", GROUP_REBIND), say("ยกเลิก")]))
         bind(ctx, row, centre, invite)
 
     router.add_flow(rebind)
@@ -121,7 +122,7 @@ def burn_seen_code(ctx, invite: Invite) -> None:
 rebind = Flow("group.rebind", label="เปลี่ยนศูนย์ของกลุ่ม")
 
 
-@rebind.state("confirm", postback="group.rebind")
+@rebind.state("confirm", postback=GROUP_REBIND)
 def confirmed_rebind(ctx):
     """The same staff member confirmed moving the group to her centre."""
     invite = ctx.session.get(Invite, ctx.draft.get("code_invite"))
@@ -136,7 +137,8 @@ def confirmed_rebind(ctx):
 @rebind.fallback(text=r".")
 def ignored_rebind(ctx):
     """Anything else while a move waits: remind how to confirm."""
-    ctx.reply(text("กด \"ย้ายกลุ่ม\" เพื่อยืนยัน หรือพิมพ์ \"ยกเลิก\" ค่ะ", [postback("ย้ายกลุ่ม", "group.rebind"), say("ยกเลิก")]))
+    ctx.reply(text("กด \"ย้ายกลุ่ม\" เพื่อยืนยัน หรือพิมพ์ \"ยกเลิก\" ค่ะ",
+                   [postback("ย้ายกลุ่ม", GROUP_REBIND), say("ยกเลิก")]))
     return "confirm"
 
 

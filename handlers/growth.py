@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from notify.alerting import guardian_recipients
+from bot.actions import GROWTH_CHART, GROWTH_PICK, GROWTH_SAVE
 from bot.record_routes import chart_path
 from bot.messages import image, postback, say, text
 from bot.router import END, Flow, Router
@@ -18,10 +19,9 @@ from bot.signed import signed_url
 from domain.attendance import centre_children
 from domain.measures import (NUMBER, check, last_measurement, latest_statuses, number, parse_pair, save,
                              status_lines, summary_lines)
-from handlers.actors import work_centre
+from handlers.actors import in_private, work_centre
 from handlers.checkin import tapped_child
-from handlers.child_pick import pick_child
-from handlers.children import in_private
+from handlers.child_pick import child_command, pick_child
 from handlers.parents import my_children
 from models import Child
 
@@ -43,7 +43,7 @@ def measure(ctx, child: Child, kg: float, cm: float, confirmed: bool = False, qu
         ctx.reply(text(f"{child.short_name}: น้ำหนัก {kg:g} กก. ส่วนสูง {cm:g} ซม. ดูไม่ปกติค่ะ\n"
                        + "\n".join(f"• {p}" for p in problems.doubtful)
                        + "\nช่วยชั่งวัดซ้ำ ถ้าถูกต้องแล้วแตะ \"ยืนยัน\" หรือพิมพ์ค่าใหม่",
-                       [postback("ยืนยัน บันทึก", "gr.save", "ยืนยัน บันทึก", c=child.id, w=kg, h=cm), *quick]))
+                       [postback("ยืนยัน บันทึก", GROWTH_SAVE, "ยืนยัน บันทึก", c=child.id, w=kg, h=cm), *quick]))
         return None
     status = save(ctx.session, child, ctx.today, kg, cm, ctx.user_id, ctx.now)
     lines = status_lines(child, ctx.today, kg, cm, status)
@@ -135,7 +135,7 @@ def got_figures(ctx):
     return "confirm"
 
 
-@session_flow.state("confirm", postback="gr.save")
+@session_flow.state("confirm", postback=GROWTH_SAVE)
 def confirmed_figures(ctx):
     """The teacher confirmed doubtful figures."""
     child = tapped_child(ctx)
@@ -154,12 +154,12 @@ def register(router: Router) -> None:
         """"น้ำหนัก ภูผา 15,5 ส่วนสูง 98": find the child, check, save."""
         found = TYPED.match(ctx.text)
         kg, cm = number(found["kg"]), number(found["cm"])
-        child = pick_child(ctx, found["name"], "gr.pick", w=kg, h=cm)
+        child = pick_child(ctx, found["name"], GROWTH_PICK, w=kg, h=cm)
         saved = child and measure(ctx, child, kg, cm)
         if saved:
             ctx.reply(text("บันทึกแล้วค่ะ\n" + saved, [say("สรุปการเจริญเติบโต")]))
 
-    @router.on(postback="gr.pick", when=in_private)
+    @router.on(postback=GROWTH_PICK, when=in_private)
     def picked_child(ctx):
         """The teacher tapped which child the typed figures are for."""
         child = tapped_child(ctx)
@@ -167,7 +167,7 @@ def register(router: Router) -> None:
         if saved:
             ctx.reply(text("บันทึกแล้วค่ะ\n" + saved))
 
-    @router.on(postback="gr.save", when=in_private)
+    @router.on(postback=GROWTH_SAVE, when=in_private)
     def confirmed_typed(ctx):
         """The teacher confirmed doubtful typed figures."""
         child = tapped_child(ctx)
@@ -175,19 +175,7 @@ def register(router: Router) -> None:
         if saved:
             ctx.reply(text("บันทึกแล้วค่ะ\n" + saved))
 
-    @router.on(text=r"^กราฟ(?:การเจริญเติบโต)?\s+\S", when=in_private)
-    def asked_chart(ctx):
-        """"กราฟการเจริญเติบโต ภูผา": the child's points on the WHO curves."""
-        child = pick_child(ctx, ctx.text.split(maxsplit=1)[1], "gr.chart")
-        if child:
-            send_chart(ctx, child)
-
-    @router.on(postback="gr.chart", when=in_private)
-    def picked_chart(ctx):
-        """The teacher tapped whose chart."""
-        child = tapped_child(ctx)
-        if child:
-            send_chart(ctx, child)
+    child_command(router, GROWTH_CHART, send_chart, text=r"^กราฟ(?:การเจริญเติบโต)?\s+\S")  # "กราฟ ภูผา"
 
     @router.on(chat="user", text=r"^กราฟ(?:การเจริญเติบโต)?$", when=lambda ctx: bool(my_children(ctx)))
     def guardian_asked_chart(ctx):

@@ -6,6 +6,8 @@ from datetime import timezone
 
 from sqlalchemy import select
 
+from bot.actions import (HEALTH_ALL_WELL, HEALTH_CHILD, HEALTH_HOME, HEALTH_HOME_YES, HEALTH_ITEM, HEALTH_PAGE,
+                         HEALTH_SAVE, HEALTH_START, HEALTH_TEMP)
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.attendance import attendance_of, match_names, record_arrival
@@ -36,7 +38,7 @@ def today_rows(ctx, centre: Centre) -> list[Attendance]:
 def register(router: Router) -> None:
     """'All normal', typed temperatures, sending home; the per-child checklist is the `health` flow."""
 
-    @router.on(postback="hc.ok", when=is_recorder)
+    @router.on(postback=HEALTH_ALL_WELL, when=is_recorder)
     @router.on(text=r"^(สุขภาพ)?ปกติ(ทุกคน|หมด(ทุกคน)?)$", when=is_recorder)
     def tapped_all_normal(ctx):
         """One tap: every child checked in today and not yet checked is healthy."""
@@ -46,7 +48,7 @@ def register(router: Router) -> None:
             row.health, row.health_by, row.health_at = "ok", ctx.user_id, ctx.now.astimezone(timezone.utc)
         if not rows:
             return ctx.reply(text("ไม่มีเด็กที่รอตรวจสุขภาพค่ะ (เช็คชื่อเด็กก่อน แล้วค่อยตรวจสุขภาพ)"))
-        quick = [postback("บันทึกอาการ", "hc.start", "บันทึกอาการ")] if ctx.chat_type == "user" else None
+        quick = [postback("บันทึกอาการ", HEALTH_START, "บันทึกอาการ")] if ctx.chat_type == "user" else None
         ctx.reply(text(f"บันทึกสุขภาพปกติ {len(rows)} คนแล้วค่ะ ✅\nถ้ามีเด็กที่มีอาการ แตะ \"บันทึกอาการ\" ได้ค่ะ",
                        quick))
 
@@ -62,12 +64,12 @@ def register(router: Router) -> None:
         matched, ambiguous, _ = match_names(ctx.session, centre.id, name)
         if ambiguous:
             return ctx.reply(text(f"ชื่อ \"{name}\" มีหลายคนค่ะ เลือกคนที่วัดไข้", [
-                child_button(c, "hc.temp", f"{c.display_name} {temp}", t=temp) for c in ambiguous[0]]))
+                child_button(c, HEALTH_TEMP, f"{c.display_name} {temp}", t=temp) for c in ambiguous[0]]))
         if not matched:
             return ctx.reply(text(f"ไม่พบชื่อ \"{name}\" ในศูนย์นี้ค่ะ"))
         save_temperature(ctx, matched[0], centre, temp)
 
-    @router.on(chat="user", postback="hc.temp", when=is_recorder)
+    @router.on(chat="user", postback=HEALTH_TEMP, when=is_recorder)
     def picked_temperature_child(ctx):
         """The teacher chose which child the typed temperature belongs to."""
         child = tapped_child(ctx)
@@ -86,17 +88,17 @@ def register(router: Router) -> None:
         if ambiguous or not matched:
             options = ambiguous[0] if ambiguous else []
             return ctx.reply(text("ส่งเด็กคนไหนกลับบ้านคะ" + ("" if options else f" (ไม่พบชื่อ \"{name}\")"), [
-                child_button(c, "hc.home", c.display_name) for c in options] or None))
+                child_button(c, HEALTH_HOME, c.display_name) for c in options] or None))
         confirm_send_home(ctx, matched[0])
 
-    @router.on(chat="user", postback="hc.home", when=is_recorder)
+    @router.on(chat="user", postback=HEALTH_HOME, when=is_recorder)
     def tapped_send_home(ctx):
         """The teacher tapped ส่งกลับบ้าน: confirm first (the guardians are told)."""
         child = tapped_child(ctx)
         if child:
             confirm_send_home(ctx, child)
 
-    @router.on(chat="user", postback="hc.home_yes", when=is_recorder)
+    @router.on(chat="user", postback=HEALTH_HOME_YES, when=is_recorder)
     def confirmed_send_home(ctx):
         """Sending a child home: record it and tell that child's linked guardians privately."""
         child = tapped_child(ctx)
@@ -118,7 +120,7 @@ def register(router: Router) -> None:
 def confirm_send_home(ctx, child) -> None:
     """Ask before sending a child home (the guardians are told)."""
     ctx.reply(text(f"ยืนยันส่ง {child.display_name} กลับบ้าน และแจ้งผู้ปกครองทาง LINE ไหมคะ",
-                   [postback("ยืนยัน ส่งกลับบ้าน", "hc.home_yes", "ยืนยัน ส่งกลับบ้าน", c=child.id), say("ยกเลิก")]))
+                   [postback("ยืนยัน ส่งกลับบ้าน", HEALTH_HOME_YES, "ยืนยัน ส่งกลับบ้าน", c=child.id), say("ยกเลิก")]))
 
 
 def save_temperature(ctx, child, centre: Centre, temp: float) -> None:
@@ -134,9 +136,9 @@ def save_temperature(ctx, child, centre: Centre, temp: float) -> None:
     row.health_by, row.health_at = ctx.user_id, ctx.now.astimezone(timezone.utc)
     lead = f"✅ เช็คชื่อ {label(child)} แล้ว {hhmm(ctx.now)}\n" if created else ""
     verdict = "⚠️ มีไข้" if temp >= FEVER_AT else "ปกติ"
-    quick = [postback("ส่งกลับบ้าน", "hc.home", "ส่งกลับบ้าน", c=child.id)] if temp >= FEVER_AT else []
+    quick = [postback("ส่งกลับบ้าน", HEALTH_HOME, "ส่งกลับบ้าน", c=child.id)] if temp >= FEVER_AT else []
     ctx.reply(text(f"{lead}บันทึกอุณหภูมิ {label(child)} {temp:.1f}°C ({verdict}) แล้วค่ะ",
-                   quick + [postback("บันทึกอาการอื่น", "hc.child", "บันทึกอาการ", c=child.id)]))
+                   quick + [postback("บันทึกอาการอื่น", HEALTH_CHILD, "บันทึกอาการ", c=child.id)]))
 
 
 def tell_guardians(ctx, child, row: Attendance) -> str:
@@ -172,16 +174,16 @@ health = Flow("health", label="ตรวจสุขภาพ")
 
 
 @health.entry(text=r"^(ตรวจสุขภาพ|บันทึกอาการ|สุขภาพ)$", when=is_recorder)
-@health.entry(postback="hc.start", when=is_recorder)
+@health.entry(postback=HEALTH_START, when=is_recorder)
 def asked_health(ctx):
     """The teacher opens the health check: all normal, or pick a child with symptoms."""
     if ctx.chat_type == "group":
-        ctx.reply(text(PRIVATE, [postback(ALL_HEALTHY, "hc.ok", ALL_HEALTHY)]))
+        ctx.reply(text(PRIVATE, [postback(ALL_HEALTHY, HEALTH_ALL_WELL, ALL_HEALTHY)]))
         return END
     return show_children(ctx, 0)
 
 
-@health.state("pick", postback="hc.page")
+@health.state("pick", postback=HEALTH_PAGE)
 def paged_children(ctx):
     """Another page of today's children."""
     return show_children(ctx, number(ctx, "p"))
@@ -202,16 +204,16 @@ def show_children(ctx, page: int):
     for r in concerns:
         audit(ctx.session, ctx.user_id, "view.child.health", r.child.code, at=ctx.now, day=ctx.today.isoformat())
     chunk = rows[page * PAGE:(page + 1) * PAGE]
-    quick = [postback(ALL_HEALTHY, "hc.ok", ALL_HEALTHY)] if pending else []
-    quick += [postback(label(r.child), "hc.child", f"บันทึกอาการ {label(r.child)}", c=r.child_id)
+    quick = [postback(ALL_HEALTHY, HEALTH_ALL_WELL, ALL_HEALTHY)] if pending else []
+    quick += [postback(label(r.child), HEALTH_CHILD, f"บันทึกอาการ {label(r.child)}", c=r.child_id)
               for r in chunk]
     if (page + 1) * PAGE < len(rows):
-        quick.append(postback("ถัดไป ▶", "hc.page", "ถัดไป", p=page + 1))
+        quick.append(postback("ถัดไป ▶", HEALTH_PAGE, "ถัดไป", p=page + 1))
     ctx.reply(text("\n".join(lines), quick))
     return "pick"
 
 
-@health.entry(chat="user", postback="hc.child", when=is_recorder)
+@health.entry(chat="user", postback=HEALTH_CHILD, when=is_recorder)
 def picked_child(ctx):
     """The teacher picked a child: show the checklist with what is recorded so far."""
     child = tapped_child(ctx)
@@ -232,16 +234,16 @@ def show_checklist(ctx):
     draft = ctx.draft
     chosen = draft.get("items", [])
     summary = describe([{"code": c} for c in chosen], draft.get("temperature"), draft.get("note", ""))
-    quick = [postback(("✓ " if code in chosen else "") + label, "hc.item", label, k=code)
+    quick = [postback(("✓ " if code in chosen else "") + label, HEALTH_ITEM, label, k=code)
              for code, label, _ in CHECKLIST]
-    quick += [postback("บันทึก", "hc.save", "บันทึก"), say("ยกเลิก")]
+    quick += [postback("บันทึก", HEALTH_SAVE, "บันทึก"), say("ยกเลิก")]
     ctx.reply(text(f"อาการของ {draft['name']}: {summary}\nแตะอาการที่พบ (แตะซ้ำเพื่อเอาออก) แล้วแตะ \"บันทึก\"", quick))
     return "items"
 
 
-@health.state("items", postback="hc.item")
-@health.state("temperature", postback="hc.item")
-@health.state("note", postback="hc.item")
+@health.state("items", postback=HEALTH_ITEM)
+@health.state("temperature", postback=HEALTH_ITEM)
+@health.state("note", postback=HEALTH_ITEM)
 def tapped_item(ctx):
     """A checklist item: fever asks the temperature, 'other' asks a note, the rest toggle."""
     code = ctx.postback.get("k")
@@ -278,9 +280,9 @@ def typed_note(ctx):
     return show_checklist(ctx)
 
 
-@health.state("items", postback="hc.save")
-@health.state("temperature", postback="hc.save")
-@health.state("note", postback="hc.save")
+@health.state("items", postback=HEALTH_SAVE)
+@health.state("temperature", postback=HEALTH_SAVE)
+@health.state("note", postback=HEALTH_SAVE)
 def tapped_save(ctx):
     """Save the checklist for the child; a concern offers sending the child home."""
     draft = ctx.draft
@@ -294,8 +296,8 @@ def tapped_save(ctx):
     row.health = "concern" if codes else "ok"
     row.health_by, row.health_at = ctx.user_id, ctx.now.astimezone(timezone.utc)
     said = describe(row.health_items, row.temperature, row.health_note)
-    quick = [postback("ส่งกลับบ้าน", "hc.home", "ส่งกลับบ้าน", c=row.child_id)] if codes else []
-    quick.append(postback("เด็กคนอื่น", "hc.start", "บันทึกอาการเด็กคนอื่น"))
+    quick = [postback("ส่งกลับบ้าน", HEALTH_HOME, "ส่งกลับบ้าน", c=row.child_id)] if codes else []
+    quick.append(postback("เด็กคนอื่น", HEALTH_START, "บันทึกอาการเด็กคนอื่น"))
     hint = "\nแนะนำให้พิจารณาส่งกลับบ้านและแจ้งผู้ปกครองค่ะ" if set(codes) & SEND_HOME_SUGGESTED else ""
     ctx.reply(text(f"บันทึกสุขภาพ {draft['name']} แล้วค่ะ: {said}{hint}", quick))
     return END
@@ -305,5 +307,5 @@ def tapped_save(ctx):
 def typed_in_health(ctx):
     """Anything else typed during the checklist: say how to go on."""
     ctx.reply(text("แตะปุ่มอาการด้านล่าง แล้วแตะ \"บันทึก\" ค่ะ หรือพิมพ์ \"ยกเลิก\" เพื่อออก",
-                   [postback("บันทึก", "hc.save", "บันทึก"), say("ยกเลิก")]))
+                   [postback("บันทึก", HEALTH_SAVE, "บันทึก"), say("ยกเลิก")]))
     return "items"

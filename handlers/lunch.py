@@ -10,6 +10,7 @@ import re
 from linebot.v3.webhooks import ImageMessageContent, TextMessageContent
 from sqlalchemy import select
 
+from bot.actions import LUNCH_CONFIRM, LUNCH_EDIT, LUNCH_SAVE, PHOTO_FILE, PHOTO_CLEAR, PHOTO_WITHHOLD
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from bot.storage import discard, storage_for
@@ -17,14 +18,14 @@ from domain.allergens import dish_conflicts, parse_menu
 from domain.audit import audit
 from notify.parent_news import lunch_messages, photos_of
 from handlers.actors import is_recorder, shares_to_parents, work_centre
-from handlers.photos import (CLEAR, WITHHOLD, answer_saved, drafted_media, filed_media, is_other_command,
+from handlers.photos import (answer_saved, drafted_media, filed_media, is_other_command,
                              photo_gate, settle_photos, take_photo)
 from models import Child, Lunch
 
 START = r"^(อาหารกลางวัน|บันทึกอาหาร(กลางวัน)?|บันทึกเมนู|ส่งเมนู)$"
 MENU_LEAD = re.compile(r"^(เมนู|อาหารกลางวัน)")
-SAVE_NOW = postback("บันทึกเลย", "lunch.save")
-CONFIRM = [postback("บันทึกต่อ", "lunch.confirm"), postback("แก้เมนู", "lunch.edit"), say("ยกเลิก")]
+SAVE_NOW = postback("บันทึกเลย", LUNCH_SAVE)
+CONFIRM = [postback("บันทึกต่อ", LUNCH_CONFIRM), postback("แก้เมนู", LUNCH_EDIT), say("ยกเลิก")]
 
 flow = Flow("lunch.record", label="บันทึกอาหารกลางวัน")
 
@@ -59,7 +60,7 @@ def sent_menu_first(ctx):
     return got_menu(ctx)
 
 
-@flow.entry(postback="photo.file", when=lambda ctx: ctx.postback.get("to") == "lunch" and is_recorder(ctx))
+@flow.entry(postback=PHOTO_FILE, when=lambda ctx: ctx.postback.get("to") == "lunch" and is_recorder(ctx))
 def filed_photos(ctx):
     """Photos sent earlier were marked as lunch: add them to today's lunch, or ask for the menu first."""
     centre = work_centre(ctx)
@@ -117,7 +118,7 @@ def got_menu(ctx):
     return next_step(ctx)
 
 
-@flow.state("confirm", postback="lunch.confirm")
+@flow.state("confirm", postback=LUNCH_CONFIRM)
 def accepted_menu(ctx):
     """The teacher saw the allergy warning and keeps the menu (she will serve those children something else)."""
     ctx.save_draft(confirmed=True)
@@ -126,7 +127,7 @@ def accepted_menu(ctx):
     return next_step(ctx)
 
 
-@flow.state("confirm", postback="lunch.edit")
+@flow.state("confirm", postback=LUNCH_EDIT)
 @flow.state("confirm", text=r"^แก้เมนู$")
 def edit_menu(ctx):
     """The teacher wants to change the menu after the warning."""
@@ -135,7 +136,7 @@ def edit_menu(ctx):
     return "collect"
 
 
-@flow.state("collect", postback="lunch.save")
+@flow.state("collect", postback=LUNCH_SAVE)
 def save_now(ctx):
     """'บันทึกเลย': save what was sent so far (menu only, or photos only)."""
     if not ctx.draft.get("dishes") and not (ctx.draft.get("media") or {}).get("ids"):
@@ -184,11 +185,11 @@ def next_step(ctx):
     return "collect"
 
 
-@flow.state("consent", postback=CLEAR)
-@flow.state("consent", postback=WITHHOLD)
+@flow.state("consent", postback=PHOTO_CLEAR)
+@flow.state("consent", postback=PHOTO_WITHHOLD)
 def answered_photo_gate(ctx):
     """The teacher confirmed no child without photo consent is in the tray photos, or chose not to share them."""
-    ctx.save_draft(cleared=ctx.postback.get("a") == CLEAR)
+    ctx.save_draft(cleared=ctx.postback.get("a") == PHOTO_CLEAR.name)
     return save(ctx)
 
 

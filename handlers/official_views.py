@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from notify import quota
+from bot.actions import OFFICIAL_ALERTS, OFFICIAL_HEALTH, OFFICIAL_VIEW
 from bot.messages import GREY, bubble, postback, txt
 from bot.messages import carousel as flex_carousel
 from bot.media_routes import media_url
@@ -40,7 +41,7 @@ def row(label: str, value: str, color: str | None = None) -> dict:
 
 def drill(query: str, unit: Unit) -> dict:
     """The button that opens the same query for a unit one level down."""
-    return postback("ดูรายละเอียด", "off", f"{TITLES[query]} {unit.name}"[:300], q=query, l=unit.level, u=unit.code)
+    return postback("ดูรายละเอียด", OFFICIAL_VIEW, f"{TITLES[query]} {unit.name}"[:300], q=query, l=unit.level, u=unit.code)
 
 
 def carousel(query: str, scope: Scope, day: date, summary: list[dict], cards: list[dict], page: int,
@@ -52,7 +53,7 @@ def carousel(query: str, scope: Scope, day: date, summary: list[dict], cards: li
     head = f"{thai_date(day)} · หน้า {page + 1}/{pages}" if pages > 1 else thai_date(day)
     contents = [bubble(f"{TITLES[query]}", f"{where}\n{head}", summary)] + shown
     if (page + 1) * PAGE < len(cards):
-        more = postback("ถัดไป", "off", f"{TITLES[query]} (หน้า {page + 2})", q=query, l=scope.level,
+        more = postback("ถัดไป", OFFICIAL_VIEW, f"{TITLES[query]} (หน้า {page + 2})", q=query, l=scope.level,
                         u=scope.unit.code, p=page + 1)
         contents.append(bubble("ยังมีต่อ", f"อีก {len(cards) - (page + 1) * PAGE} รายการ", [], [more]))
     return flex_carousel(f"{TITLES[query]} {where}", contents, quick)
@@ -162,7 +163,7 @@ def kids_cards(scope: Scope, day: date, rows) -> tuple[list, list]:
     for unit, stats in rows:
         buttons = [drill("kids", unit)] if sub(scope, unit) else []
         if unit.level == "centre" and (stats.chronic or stats.allergies):
-            buttons.append(postback("เด็กที่ต้องดูแลพิเศษ", "off.health", f"เด็กที่ต้องดูแลพิเศษ {unit.name}"[:300],
+            buttons.append(postback("เด็กที่ต้องดูแลพิเศษ", OFFICIAL_HEALTH, f"เด็กที่ต้องดูแลพิเศษ {unit.name}"[:300],
                                     u=unit.code))
         cards.append(bubble(unit.name, LEVEL_LABEL[unit.level], kids_lines(stats), buttons))
     total = q.ChildStats(total=sum(s.total for _, s in rows), chronic=sum(s.chronic for _, s in rows),
@@ -203,7 +204,7 @@ def alert_cards(scope: Scope, day: date, rows) -> tuple[list, list]:
     for unit, c in rows:
         buttons = [drill("alr", unit)] if sub(scope, unit) and c.total else []
         if unit.level == "centre" and c.total:
-            buttons.append(postback("ดูรายการแจ้งเตือน", "off.alerts", f"รายการแจ้งเตือน {unit.name}"[:300], u=unit.code))
+            buttons.append(postback("ดูรายการแจ้งเตือน", OFFICIAL_ALERTS, f"รายการแจ้งเตือน {unit.name}"[:300], u=unit.code))
         cards.append(bubble(unit.name, LEVEL_LABEL[unit.level], alert_lines(c), buttons))
     all_ = q.AlertCounts(sum(c.total for _, c in rows), sum(c.urgent for _, c in rows),
                          sum(c.acknowledged for _, c in rows))

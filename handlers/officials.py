@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from notify import quota
+from bot.actions import OFFICIAL_ALERTS, OFFICIAL_HEALTH, OFFICIAL_REPORT, OFFICIAL_VIEW
 from bot.messages import postback, say, text
 from bot.router import Router
 from bot.signed import signed_url
@@ -40,7 +41,7 @@ def register(router: Router) -> None:
         if scope:
             answer(ctx, QUERIES[ctx.text], scope, 0)
 
-    @router.on(chat="user", postback="off")
+    @router.on(chat="user", postback=OFFICIAL_VIEW)
     def tapped_drill(ctx):
         """Drill down or page: the unit in the postback must lie inside the asker's scope."""
         p = ctx.postback
@@ -48,7 +49,7 @@ def register(router: Router) -> None:
         if scope and p.get("q") in v.TITLES:
             answer(ctx, p["q"], scope, page_of(p))
 
-    @router.on(chat="user", postback="off.health")
+    @router.on(chat="user", postback=OFFICIAL_HEALTH)
     def tapped_health_list(ctx):
         """Names and conditions of one centre's children who need special care (audited per child)."""
         scope = requested_scope(ctx, "centre", ctx.postback.get("u", ""))
@@ -66,7 +67,7 @@ def register(router: Router) -> None:
             body = "\n".join(lines) if lines else "ไม่มีเด็กที่มีโรคประจำตัวหรือแพ้อาหารค่ะ"
             ctx.reply(text(f"เด็กที่ต้องดูแลพิเศษ · {scope.unit.name}\n{body}", MENU))
 
-    @router.on(chat="user", postback="off.alerts")
+    @router.on(chat="user", postback=OFFICIAL_ALERTS)
     def tapped_alert_list(ctx):
         """One centre's alerts today, with the child and who acknowledged (audited per child named)."""
         scope = requested_scope(ctx, "centre", ctx.postback.get("u", ""))
@@ -78,9 +79,9 @@ def register(router: Router) -> None:
         """An official asked for a report: which one?"""
         scope = own_scope(ctx)
         if scope:
-            ctx.reply(text("ต้องการรายงานอะไรคะ", [postback(label, "rep", label, k=k) for k, label in KINDS.items()]))
+            ctx.reply(text("ต้องการรายงานอะไรคะ", [postback(label, OFFICIAL_REPORT, label, k=k) for k, label in KINDS.items()]))
 
-    @router.on(chat="user", postback="rep")
+    @router.on(chat="user", postback=OFFICIAL_REPORT)
     def tapped_report(ctx):
         """The report picker: kind → month → unit (within scope) → signed links and the chart."""
         p = ctx.postback
@@ -88,7 +89,7 @@ def register(router: Router) -> None:
         if not own:
             return
         if p.get("k") not in KINDS:
-            return ctx.reply(text("ต้องการรายงานอะไรคะ", [postback(lb, "rep", lb, k=k) for k, lb in KINDS.items()]))
+            return ctx.reply(text("ต้องการรายงานอะไรคะ", [postback(lb, OFFICIAL_REPORT, lb, k=k) for k, lb in KINDS.items()]))
         if not p.get("m"):
             return ask_month(ctx, p["k"])
         scope = requested_scope(ctx, p.get("l", own.level), p.get("u", own.unit.code), own)
@@ -192,7 +193,8 @@ def parse_month(value: str) -> date | None:
 
 def ask_month(ctx, kind: str) -> None:
     """Ask which month (this month and the two before)."""
-    quick = [postback(thai_month(m), "rep", thai_month(m), k=kind, m=m.strftime("%Y-%m")) for m in recent_months(ctx.today)]
+    quick = [postback(thai_month(m), OFFICIAL_REPORT, thai_month(m), k=kind, m=m.strftime("%Y-%m"))
+             for m in recent_months(ctx.today)]
     ctx.reply(text(f"{KINDS[kind]} ของเดือนไหนคะ", quick))
 
 
@@ -203,14 +205,15 @@ def ask_unit(ctx, kind: str, month: str, scope: Scope, page: int) -> None:
     if scope.level in ("lao", "centre") or kind in WIDE:
         label = {"lao": "รายงานรวม อปท.", "centre": "รายงานศูนย์นี้"}.get(scope.level,
                                                                        f"รายงานรวม{LEVEL_LABEL[scope.level]}")
-        quick.append(postback(label, "rep", f"รายงาน{scope.unit.name}"[:300], k=kind, m=month,
+        quick.append(postback(label, OFFICIAL_REPORT, f"รายงาน{scope.unit.name}"[:300], k=kind, m=month,
                               l=scope.level, u=scope.unit.code, go="1"))
     units = list(scope.units)
     for unit in units[page * 11:(page + 1) * 11]:
-        quick.append(postback(v.short(unit.name), "rep", f"{LEVEL_LABEL[unit.level]} {unit.name}"[:300], k=kind, m=month,
-                              l=unit.level, u=unit.code))
+        quick.append(postback(v.short(unit.name), OFFICIAL_REPORT, f"{LEVEL_LABEL[unit.level]} {unit.name}"[:300],
+                              k=kind, m=month, l=unit.level, u=unit.code))
     if (page + 1) * 11 < len(units):
-        quick.append(postback("ถัดไป", "rep", "ถัดไป", k=kind, m=month, l=scope.level, u=scope.unit.code, p=page + 1))
+        quick.append(postback("ถัดไป", OFFICIAL_REPORT, "ถัดไป", k=kind, m=month, l=scope.level, u=scope.unit.code,
+                              p=page + 1))
     ctx.reply(text(f"{KINDS[kind]} {thai_month(parse_month(month))}\nเลือกหน่วยงานค่ะ ({LEVEL_LABEL[scope.level]} "
                    f"{scope.unit.name})", quick))
 

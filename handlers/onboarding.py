@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from bot.actions import PARENT_CODE
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.audit import audit
@@ -131,13 +132,13 @@ def got_child_name(ctx):
     return answer_parent_code(ctx, ctx.text)
 
 
-@parent_code.state("awaiting_name", postback="parent.code")
+@parent_code.state("awaiting_name", postback=PARENT_CODE)
 def picked_child(ctx):
     """The teacher tapped one child among several with the same name."""
     return give_code(ctx, ctx.postback.get("child", ""))
 
 
-@parent_code.entry(chat="user", postback="parent.code", when=lambda ctx: bool(staff_rows(ctx)))
+@parent_code.entry(chat="user", postback=PARENT_CODE, when=lambda ctx: bool(staff_rows(ctx)))
 def tapped_child(ctx):
     """A parent-code button tapped outside the flow (e.g. an older message)."""
     return give_code(ctx, ctx.postback.get("child", ""))
@@ -162,7 +163,7 @@ def answer_parent_code(ctx, name: str):
     if not children:
         ctx.reply(text(f"ไม่พบเด็กชื่อ \"{like}\" ในศูนย์ของคุณค่ะ ลองพิมพ์ชื่อเล่นหรือชื่อจริงอีกครั้ง"))
         return "awaiting_name"
-    buttons = [postback(choice_label(c), "parent.code",
+    buttons = [postback(choice_label(c), PARENT_CODE,
                         display=c.display_name[:300], child=c.code) for c in children[:13]]
     ctx.reply(text(f"มีเด็กชื่อ \"{like}\" {len(children)} คนค่ะ เลือกคนที่ต้องการ", buttons))
     return "awaiting_name"

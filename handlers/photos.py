@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy import select
 
+from bot.actions import PHOTO_CHECKIN, PHOTO_CLEAR, PHOTO_FILE, PHOTO_WITHHOLD
 from bot.messages import postback, say, text
 from bot.router import Router
 from bot.storage import discard, store_photo, storage_for
@@ -96,8 +97,6 @@ def names_to_teacher(ctx, centre_id: int, body: str) -> None:
     ctx.push(ctx.user_id, text(body), key=f"consent-reminder:{ctx.user_id}:{centre_id}:{ctx.today}")
 
 
-CLEAR = "photo.clear"
-WITHHOLD = "photo.withhold"
 
 
 def photo_gate(ctx, centre_id: int, photos: list[Media]) -> str | None:
@@ -117,8 +116,8 @@ def photo_gate(ctx, centre_id: int, photos: list[Media]) -> str | None:
     else:
         names_to_teacher(ctx, centre_id, names_without_consent(missing))
         ask += " รายชื่อส่งให้ครูในแชตส่วนตัวแล้ว"
-    ctx.reply(text(ask + "\nยืนยันไหมคะ", [postback("ยืนยัน ไม่มีในรูป", CLEAR, "ยืนยัน ไม่มีเด็กเหล่านี้ในรูป"),
-                                          postback("ไม่ส่งรูป", WITHHOLD, "ไม่ส่งรูป"), say("ยกเลิก")]))
+    ctx.reply(text(ask + "\nยืนยันไหมคะ", [postback("ยืนยัน ไม่มีในรูป", PHOTO_CLEAR, "ยืนยัน ไม่มีเด็กเหล่านี้ในรูป"),
+                                          postback("ไม่ส่งรูป", PHOTO_WITHHOLD, "ไม่ส่งรูป"), say("ยกเลิก")]))
     return "consent"
 
 
@@ -189,15 +188,15 @@ def offer_filing(ctx, centre_id: int, message_ids: list[str], note: str = "") ->
         return ctx.reply(text(note or "เปิดรูปไม่ได้ค่ะ กรุณาส่งรูปใหม่อีกครั้ง"))
     ids = ".".join(str(i) for i in kept[:MAX_FILED])
     ctx.reply(text(f"ได้รับรูป {len(kept)} รูปค่ะ เป็นรูปอะไรคะ" + (f"\n{note}" if note else ""), [
-        postback("รูปอาหารกลางวัน", "photo.file", to="lunch", m=ids),
-        postback("รูปกิจกรรม", "photo.file", to="activity", m=ids),
-        postback("เช็คชื่อ (บัตร QR)", "photo.checkin", m=ids)]))
+        postback("รูปอาหารกลางวัน", PHOTO_FILE, to="lunch", m=ids),
+        postback("รูปกิจกรรม", PHOTO_FILE, to="activity", m=ids),
+        postback("เช็คชื่อ (บัตร QR)", PHOTO_CHECKIN, m=ids)]))
 
 
 def register(router: Router) -> None:
     """The "it was QR cards" button under a photo check-in could not read."""
 
-    @router.on(postback="photo.checkin")
+    @router.on(postback=PHOTO_CHECKIN)
     def filed_as_cards(ctx):
         """"Check-in cards" tapped for a photo check-in found no card in: say how to photograph cards."""
         ctx.reply(text("อ่านบัตร QR ในรูปนี้ไม่ได้ค่ะ กรุณาถ่ายใหม่ให้เห็นบัตรชัด ๆ ไม่เอียง ไม่มีแสงสะท้อน "

@@ -10,6 +10,7 @@ from datetime import date
 from linebot.v3.webhooks import ImageMessageContent
 from sqlalchemy import select
 
+from bot.actions import STAFF_FIELD, STAFF_OFF, STAFF_OFF_PICK
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.invites import create_invite, looks_like_code
@@ -55,7 +56,7 @@ def record_text(staff: Staff) -> str:
 
 def record_buttons() -> list[dict]:
     """One button per field of the own record, and the portfolio."""
-    return [postback(label, "st.field", f"แก้{label}", f=field) for field, label in FIELDS.items()] + \
+    return [postback(label, STAFF_FIELD, f"แก้{label}", f=field) for field, label in FIELDS.items()] + \
         [say("เพิ่มผลงาน"), say("ผลงานของฉัน")]
 
 
@@ -64,7 +65,7 @@ def record_buttons() -> list[dict]:
 profile = Flow("staff.profile")
 
 
-@profile.entry(postback="st.field", when=lambda ctx: ctx.chat_type == "user" and bool(my_staff(ctx)))
+@profile.entry(postback=STAFF_FIELD, when=lambda ctx: ctx.chat_type == "user" and bool(my_staff(ctx)))
 def picked_field(ctx):
     """A field of the own record tapped: ask its new value."""
     field = ctx.postback.get("f", "")
@@ -182,23 +183,23 @@ def register(router: Router) -> None:
         if len(people) == 1:
             return ctx.reply(text(f"ปิดสิทธิ์ของ {people[0].name} ({ROLE_LABEL[people[0].role]}) ไหมคะ "
                                   "จากนี้บัญชีนี้จะใช้งานระบบไม่ได้ และเมนูจะถูกนำออก",
-                                  [postback("ยืนยัน ปิดสิทธิ์", "st.off", "ยืนยัน ปิดสิทธิ์", s=people[0].id), CANCEL]))
+                                  [postback("ยืนยัน ปิดสิทธิ์", STAFF_OFF, "ยืนยัน ปิดสิทธิ์", s=people[0].id), CANCEL]))
         options = people or list(ctx.session.scalars(select(Staff).where(
             Staff.centre_id == work_centre(ctx).id, Staff.active, Staff.line_user_id != ctx.user_id)))
         lead = f"ชื่อ \"{typed}\" มีหลายคนค่ะ" if people else f"ไม่พบเจ้าหน้าที่ชื่อ \"{typed}\" ค่ะ" if typed else ""
         ctx.reply(text(f"{lead} เลือกคนที่ต้องการปิดสิทธิ์".strip(),
-                       [postback(s.name, "st.off_pick", f"ปิดสิทธิ์ {s.name}", s=s.id) for s in options[:12]] + [CANCEL]
+                       [postback(s.name, STAFF_OFF_PICK, f"ปิดสิทธิ์ {s.name}", s=s.id) for s in options[:12]] + [CANCEL]
                        if options else [CANCEL]))
 
-    @router.on(postback="st.off_pick", when=is_head)
+    @router.on(postback=STAFF_OFF_PICK, when=is_head)
     def picked_deactivate(ctx):
         """The head tapped whom to close: ask to confirm."""
         staff = ctx.session.get(Staff, number(ctx, "s"))
         if staff and staff.centre_id == work_centre(ctx).id and staff.active:
             ctx.reply(text(f"ปิดสิทธิ์ของ {staff.name} ไหมคะ",
-                           [postback("ยืนยัน ปิดสิทธิ์", "st.off", "ยืนยัน ปิดสิทธิ์", s=staff.id), CANCEL]))
+                           [postback("ยืนยัน ปิดสิทธิ์", STAFF_OFF, "ยืนยัน ปิดสิทธิ์", s=staff.id), CANCEL]))
 
-    @router.on(postback="st.off", when=is_head)
+    @router.on(postback=STAFF_OFF, when=is_head)
     def confirmed_deactivate(ctx):
         """Confirmed: access closed, menu taken away."""
         staff = ctx.session.get(Staff, number(ctx, "s"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from notify import quota
+from bot.actions import SURVEY_OPEN, SURVEY_SCORE, SURVEY_START
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from domain.scope import LEVEL_LABEL
@@ -26,7 +27,7 @@ flow = Flow("survey.answer", timeout=timedelta(hours=12))
 
 def score_buttons(step: int, **start) -> list[dict]:
     """The 5..1 buttons for question `step` (the first question's buttons also carry the round and centre)."""
-    action = "survey.start" if start else "survey.score"
+    action = SURVEY_START if start else SURVEY_SCORE
     return [postback(f"{v} {SCALE[v]}", action, f"{v} {SCALE[v]}", v=v, **start) for v in SCALE]
 
 
@@ -48,7 +49,7 @@ def invitation(round_: SurveyRound, centre_id: int) -> list[dict]:
     return [intro, question(0, r=round_.id, c=centre_id)]
 
 
-@flow.entry(chat="user", postback="survey.start")
+@flow.entry(chat="user", postback=SURVEY_START)
 def tapped_first_score(ctx):
     """A guardian tapped a score for question 1: check the round is theirs and open, keep it, ask question 2."""
     person, p = guardian(ctx), ctx.postback
@@ -62,7 +63,7 @@ def tapped_first_score(ctx):
     return "score"
 
 
-@flow.state("score", postback="survey.score")
+@flow.state("score", postback=SURVEY_SCORE)
 def tapped_score(ctx):
     """A score for the next question; after the last one, ask for a comment."""
     scores = dict(ctx.draft["scores"])  # a copy: the JSON column sees a new value
@@ -119,9 +120,9 @@ def register(router: Router) -> None:
         """A head or an official asked: the latest round's results for their scope, and "open a new round"."""
         scope = own_scope(ctx)
         if scope:
-            ctx.reply(text(results_text(ctx, scope), [postback("เปิดแบบสอบถามรอบใหม่", "survey.open"), say("ผลประเมิน")]))
+            ctx.reply(text(results_text(ctx, scope), [postback("เปิดแบบสอบถามรอบใหม่", SURVEY_OPEN), say("ผลประเมิน")]))
 
-    @router.on(chat="user", postback="survey.open")
+    @router.on(chat="user", postback=SURVEY_OPEN)
     def tapped_open_round(ctx):
         """Open a round for the asker's whole scope and send the first question to every linked guardian."""
         scope = own_scope(ctx)

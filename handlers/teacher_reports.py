@@ -5,6 +5,7 @@ from her staff record on the server (the postback names no unit).
 """
 from __future__ import annotations
 
+from bot.actions import TEACHER_REPORT
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.report_catalog import CENTRE_KINDS, KINDS
@@ -28,9 +29,10 @@ def register(router: Router) -> None:
     @router.on(chat="user", text=r"^รายงาน$", when=is_plain_teacher)
     def teacher_asked_report(ctx):
         """A teacher asked for a report: which one?"""
-        ctx.reply(text("ต้องการรายงานอะไรของศูนย์คะ", [postback(KINDS[k], "trep", KINDS[k], k=k) for k in CENTRE_KINDS]))
+        ctx.reply(text("ต้องการรายงานอะไรของศูนย์คะ",
+                       [postback(KINDS[k], TEACHER_REPORT, KINDS[k], k=k) for k in CENTRE_KINDS]))
 
-    @router.on(chat="user", postback="trep", when=is_plain_teacher)
+    @router.on(chat="user", postback=TEACHER_REPORT, when=is_plain_teacher)
     def teacher_tapped_report(ctx):
         """Kind, then month, then the links for her own centre."""
         p = ctx.postback
@@ -40,6 +42,6 @@ def register(router: Router) -> None:
         if month is None:
             months = recent_months(ctx.today)
             return ctx.reply(text(f"{KINDS[kind]} ของเดือนไหนคะ", [
-                postback(thai_month(m), "trep", thai_month(m), k=kind, m=m.strftime("%Y-%m")) for m in months]))
+                postback(thai_month(m), TEACHER_REPORT, thai_month(m), k=kind, m=m.strftime("%Y-%m")) for m in months]))
         centre = next(s.centre for s in staff_rows(ctx) if s.role == "teacher")
         send_report(ctx, kind, scope_of(ctx.session, "centre", centre.code), month, TEACHER_QUICK)

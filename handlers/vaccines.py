@@ -4,6 +4,7 @@ guardian asks "วัคซีน" for their own children.
 """
 from __future__ import annotations
 
+from bot.actions import VACCINE_SHOW, VACCINE_TICK
 from bot.messages import postback, say, text
 from bot.router import Router
 from domain.attendance import centre_children
@@ -12,9 +13,8 @@ from domain.thai import thai_date
 from domain.thaidates import DateProblem, past_day
 from domain.vaccines import DOSES, SOURCE, doses_of, dose_code, next_doses, record_dose
 from handlers.checkin import tapped_child
-from handlers.child_pick import pick_child
-from handlers.children import in_private
-from handlers.actors import work_centre
+from handlers.child_pick import child_command, pick_child
+from handlers.actors import in_private, work_centre
 from handlers.parents import my_children
 from models import Child
 
@@ -48,7 +48,7 @@ def tick_buttons(ctx, child: Child) -> list[dict]:
     """Buttons to tick the doses due now (recorded as given today)."""
     given = doses_of(ctx.session, [child.id])[child.id]
     due = [d for d in next_doses(child.birth_date, given, ctx.today) if d.due_on <= ctx.today]
-    return [postback(f"✓ {d.dose.code}", "vc.tick", f"ได้รับ {d.dose.code} วันนี้", c=child.id, d=d.dose.code)
+    return [postback(f"✓ {d.dose.code}", VACCINE_TICK, f"ได้รับ {d.dose.code} วันนี้", c=child.id, d=d.dose.code)
             for d in due[:12]]
 
 
@@ -92,7 +92,7 @@ def register(router: Router) -> None:
             return ctx.reply(text(f"ไม่รู้จักรหัสวัคซีน \"{' '.join(words[1:])}\" ค่ะ\n{CODES_HELP}"))
         if at == 0:
             return ctx.reply(text("พิมพ์ชื่อเด็กก่อนรหัส เช่น \"วัคซีน ภูผา OPV4\" ค่ะ"))
-        child = pick_child(ctx, " ".join(words[:at]), "vc.show")
+        child = pick_child(ctx, " ".join(words[:at]), VACCINE_SHOW)
         if child is None:
             return
         if at is None:
@@ -103,14 +103,9 @@ def register(router: Router) -> None:
             return ctx.reply(text(problem.reason))
         save_dose(ctx, child, dose_code("".join(words[at:at + size])), on)
 
-    @router.on(postback="vc.show", when=in_private)
-    def picked_child(ctx):
-        """The teacher tapped which child: the checklist."""
-        child = tapped_child(ctx)
-        if child:
-            show_checklist(ctx, child)
+    child_command(router, VACCINE_SHOW, show_checklist)  # a child tapped among those typed_dose offered
 
-    @router.on(postback="vc.tick", when=in_private)
+    @router.on(postback=VACCINE_TICK, when=in_private)
     def ticked_dose(ctx):
         """A due dose ticked from the checklist: given today."""
         child, code = tapped_child(ctx), ctx.postback.get("d", "")

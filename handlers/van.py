@@ -5,6 +5,7 @@ from __future__ import annotations
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import ImageMessageContent
 
+from bot.actions import VAN_BOARD, VAN_LIST, VAN_PICK
 from bot.messages import postback, say, text
 from bot.router import END, Flow, Router
 from bot.storage import store_photo, storage_for
@@ -49,7 +50,7 @@ def ask_van(ctx, codes: list[str]) -> None:
                        [say("ช่วยเหลือ")]))
         return
     ctx.reply(text("คุณขับรถคันไหนคะ เลือกครั้งเดียว ระบบจะจำไว้ (เปลี่ยนได้โดยพิมพ์ \"เปลี่ยนรถ\")",
-                   [postback(code, "van.pick", f"รถ {code}", v=code) for code in codes]))
+                   [postback(code, VAN_PICK, f"รถ {code}", v=code) for code in codes]))
 
 
 def trip_now(ctx) -> tuple[Staff, VanTrip] | None:
@@ -85,7 +86,7 @@ def van_list(ctx, trip: VanTrip, page: int = 0, lead: str = "") -> dict:
     elif kids:
         lines.append("ขึ้นรถครบทุกคนแล้วค่ะ")
     next_step = say("ถึงศูนย์แล้ว") if trip.leg == MORNING else say("รถว่างแล้ว")
-    return text("\n".join(lines), paged_names(waiting, page, "van.board", "van.list", "ขึ้นรถ") + [next_step])
+    return text("\n".join(lines), paged_names(waiting, page, VAN_BOARD, VAN_LIST, "ขึ้นรถ") + [next_step])
 
 
 def other_van_note(child: Child, trip: VanTrip) -> str:
@@ -114,14 +115,14 @@ def register(router: Router) -> None:
         if found:
             ctx.reply(van_list(ctx, found[1]))
 
-    @router.on(postback="van.list", when=driving)
+    @router.on(postback=VAN_LIST, when=driving)
     def paged_list(ctx):
         """A page of the van's list."""
         found = trip_now(ctx)
         if found:
             ctx.reply(van_list(ctx, found[1], number(ctx, "p")))
 
-    @router.on(postback="van.board")
+    @router.on(postback=VAN_BOARD)
     def tapped_boarded(ctx):
         """The driver tapped a child's name: the child is on the van."""
         staff = driver_row(ctx) if ctx.chat_type == "user" else None
@@ -148,7 +149,7 @@ def register(router: Router) -> None:
         staff, trip = found
         ctx.reply(board_by_photo(ctx, staff, trip))
 
-    @router.on(postback="van.pick", when=driving)
+    @router.on(postback=VAN_PICK, when=driving)
     def picked_van(ctx):
         """The driver chose her van (only the centre's own van codes are accepted)."""
         staff = driver_row(ctx)

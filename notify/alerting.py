@@ -13,6 +13,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.actions import ALERT_ACK, ALERT_LEAVE, ALERT_LIST
 from bot.messages import bubble, carousel, postback, say, text, txt
 from domain.alerts import KINDS, RESOLUTIONS, log_step
 from domain.dashboards import person_name
@@ -55,11 +56,11 @@ def headline(alert: Alert, child: Child | None) -> str:
 def actions(alert: Alert) -> list[dict]:
     """The acknowledgement buttons of one alert."""
     if alert.kind == "van_empty":
-        return [postback("ตรวจรถแล้ว ไม่มีเด็ก", "al.ack", "ตรวจรถแล้ว ไม่มีเด็กค้าง", id=alert.id, r="van_checked")]
-    buttons = [postback("มาแล้ว", "al.ack", "มาถึงศูนย์แล้ว", id=alert.id, r="arrived")]
+        return [postback("ตรวจรถแล้ว ไม่มีเด็ก", ALERT_ACK, "ตรวจรถแล้ว ไม่มีเด็กค้าง", id=alert.id, r="van_checked")]
+    buttons = [postback("มาแล้ว", ALERT_ACK, "มาถึงศูนย์แล้ว", id=alert.id, r="arrived")]
     if alert.kind == "missing":
-        buttons.append(postback("ลา", "al.leave", "บันทึกการลา", id=alert.id))
-    buttons.append(postback("ติดต่อผู้ปกครองแล้ว", "al.ack", "ติดต่อผู้ปกครองแล้ว", id=alert.id, r="contacted"))
+        buttons.append(postback("ลา", ALERT_LEAVE, "บันทึกการลา", id=alert.id))
+    buttons.append(postback("ติดต่อผู้ปกครองแล้ว", ALERT_ACK, "ติดต่อผู้ปกครองแล้ว", id=alert.id, r="contacted"))
     return buttons
 
 
@@ -92,7 +93,7 @@ def alerts_message(session: Session, centre: Centre, alerts: list[Alert], tz, pa
                       head_lines)]
     bubbles += [alert_bubble(session, a, tz) for a in shown]
     if (page + 1) * PAGE < len(alerts):
-        more = postback("ดูต่อ", "al.list", "ดูแจ้งเตือนต่อ", p=page + 1)
+        more = postback("ดูต่อ", ALERT_LIST, "ดูแจ้งเตือนต่อ", p=page + 1)
         bubbles.append(bubble("ยังมีต่อ", f"อีก {len(alerts) - (page + 1) * PAGE} รายการ", [], [more]))
     names = ", ".join(headline(a, session.get(Child, a.child_id) if a.child_id else None) for a in shown[:5])
     alt = f"{'🚨 แจ้งเตือนด่วน' if urgent else '⚠️ แจ้งเตือน'} {centre.name}: {names}"

@@ -9,7 +9,6 @@ answer these texts). A group with more than one tab becomes one LINE rich menu p
 from __future__ import annotations
 
 HELP = "ช่วยเหลือ"
-TAB_ACTION = "menu.tab"  # postback action of a tab switch (answered with silence: the tab itself is the answer)
 
 THEMES = {  # one colour theme per role group: dark background, light buttons, high contrast text
     "guest": {"bg": "#37474F", "button": "#ECEFF1", "ink": "#263238", "accent": "#455A64", "tab": "#546E7A"},

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import fontpkg_sarabun
 from PIL import Image, ImageDraw, ImageFont
 
-from richmenus.definitions import HELP, MENUS, TAB_ACTION, THEMES, menu_name
+from bot.actions import MENU_TAB
+from richmenus.definitions import HELP, MENUS, THEMES, menu_name
 from richmenus.icons import ICONS
 
 WIDTH, FULL, HALF = 2500, 1686, 843
@@ -136,7 +137,7 @@ def _tab_bar(draw, group: str, tabs: list[dict], index: int, theme: dict) -> lis
                                    fill=theme["tab"])
             target = menu_name(group, tab["key"])
             areas.append(_area(box, {"type": "richmenuswitch", "label": tab["title"], "richMenuAliasId": target,
-                                     "data": f"a={TAB_ACTION}&to={target}"}))
+                                     "data": MENU_TAB.data(to=target)}))
         draw.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2 + (12 if current else 0)), tab["title"],
                   font=font(_fit([tab["title"]], box[2] - box[0] - 60, 104)),
                   fill=theme["ink"] if current else "#FFFFFF", anchor="mm")

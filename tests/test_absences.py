@@ -5,21 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from domain.alerts import raise_alert
 from domain.expected import missing_children
 from models import Absence, Alert, AuditLog
-from tests.conftest import at_local, quick_labels, texts
-from tests.media_kit import link_parent
+from tests.support import at_local, quick_labels, texts
+from tests.support.media import link_parent
 
 MONDAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def morning(clock):
-    at_local(clock, "07:30")
 
 
 def absences(session) -> list[Absence]:
@@ -123,7 +117,8 @@ def test_forged_buttons_for_another_familys_child_are_refused(morning, chat, peo
                         last_day=MONDAY, reported_by="Uother"))
     session.commit()
     theirs = absences(session)[-1]
-    assert "ยกเลิกได้เฉพาะ" in texts(chat.postback("Uparent", f"a=lv.off&id={theirs.id}"))
+    assert texts(chat.postback("Uparent", f"a=lv.off&id={theirs.id}")) == \
+        "ยกเลิกได้เฉพาะการแจ้งลาของเด็กที่อยู่ในความดูแลของคุณค่ะ"
     assert absences(session)[-1].cancelled_at is None
 
 

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from notify.parent_news import activity_messages
 from models import Activity, Media
-from tests.conftest import quick_labels, texts, withdraw_photo_consent
-from tests.media_kit import bind_group, image_urls, phone_photo, send_photos
+from tests.support import bind_group, quick_labels, texts, withdraw_photo_consent
+from tests.support.media import image_urls, phone_photo, send_photos
 
 
 def test_teacher_posts_several_photos_at_once_as_one_activity(chat, people, session, rt):
@@ -95,7 +95,7 @@ def test_teacher_of_another_centre_cannot_file_someone_elses_photos(chat, people
 
 
 def test_a_parents_photo_is_not_taken_as_a_post(chat, people, rt, session):
-    from tests.media_kit import link_parent
+    from tests.support.media import link_parent
     link_parent(chat, rt, "Uparent", "C000001")
     replies = send_photos(chat, "Uparent", [phone_photo()])
     assert replies and "เป็นรูปอะไร" not in texts(replies)
@@ -118,7 +118,7 @@ def test_lunch_and_activities_done_in_1to1_reach_the_group_in_one_rollup(chat, p
                                                                          session):
     from models import Lunch
     from scheduler import jobs
-    from tests.conftest import at_local
+    from tests.support import at_local
 
     at_local(clock, "08:00")
     chat.text("Uhead", "เวลาส่งสรุป 09:00")  # the head chose a roll-up (none by default)

@@ -23,7 +23,7 @@ from bot.worker import run_forever
 from simulator.platform import LinePlatform
 from simulator.schema import load_spec
 from simulator.server import serve
-from tests.conftest import SECRET, TOKEN, assert_bodies_valid, wait_until
+from tests.support import SECRET, TOKEN, assert_bodies_valid, wait_until
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

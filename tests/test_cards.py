@@ -2,25 +2,14 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlsplit
 
-import pytest
 from PIL import Image
 from pyzbar import pyzbar
 
 from domain.qr import qr_payload
-from tests.conftest import at_local, quick_labels, texts
+from tests.support.media import fetch
+from tests.support import quick_labels, texts
 from tests.photos import card_photo
-
-
-@pytest.fixture
-def morning(clock):
-    at_local(clock, "07:30")
-
-
-def fetch(app, url: str):
-    parts = urlsplit(url)
-    return app.test_client().get(parts.path + "?" + parts.query)
 
 
 def test_cli_renders_a_centres_sheets(app, org, tmp_path):
@@ -71,5 +60,6 @@ def test_one_childs_card_and_reissue_revokes_the_old_one(morning, app, chat, peo
 def test_ambiguous_or_unknown_names_are_asked_about(morning, chat, people):
     replies = chat.text("Uteacher", "บัตร ภูริ")
     assert "หลายคน" in texts(replies) and len(quick_labels(replies[-1])) == 2
-    assert "ไม่พบเด็กชื่อ" in texts(chat.text("Uteacher", "บัตร ส้มโอ"))
-    assert "ตามด้วยชื่อ" in texts(chat.text("Uteacher", "ออกบัตรใหม่"))
+    assert texts(chat.text("Uteacher", "บัตร ส้มโอ")) == "ไม่พบเด็กชื่อ \"ส้มโอ\" ในศูนย์นี้ค่ะ"
+    assert texts(chat.text("Uteacher", "ออกบัตรใหม่")) == \
+        "พิมพ์ \"ออกบัตรใหม่ ตามด้วยชื่อเล่นหรือชื่อจริงของเด็ก\" เช่น \"ออกบัตรใหม่ ภูผา\" ค่ะ"

@@ -9,21 +9,12 @@ from sqlalchemy import select
 
 from domain.qr import qr_payload
 from models import Attendance, AuditLog, Child, PhotoScan
-from tests.conftest import at_local, quick_labels, texts
+from tests.support import at_local, quick_labels, texts
 from tests.photos import card_photo, jpeg
-
-
-@pytest.fixture
-def morning(clock):
-    at_local(clock, "07:30")
 
 
 def payload(rt, child: Child, version: int | None = None) -> str:
     return qr_payload(child.code, version or child.qr_version, rt.cfg.secret)
-
-
-def kids(org, *codes):
-    return [org["children"][c] for c in codes]
 
 
 def loading_calls(line) -> list[str]:
@@ -35,8 +26,9 @@ def arrivals(session) -> dict[str, Attendance]:
     return {row.child.code: row for row in session.scalars(select(Attendance))}
 
 
-def test_photo_with_several_cards_checks_each_child_in_once(morning, chat, people, rt, org, session, clock, line):
-    photo = card_photo([payload(rt, c) for c in kids(org, "C000001", "C000002", "C000003")])
+def test_photo_with_several_cards_checks_each_child_in_once(morning, chat, people, rt, org, session, clock, line,
+                                                            cards_photo):
+    photo = cards_photo("C000001", "C000002", "C000003")
     replies = chat.photo("Uteacher", photo)
     body = texts(replies)
     assert "เช็คชื่อแล้ว 3 คน (07:30)" in body and "ภูผา" in body and "ขิง" in body
@@ -46,7 +38,7 @@ def test_photo_with_several_cards_checks_each_child_in_once(morning, chat, peopl
     labels = quick_labels(replies[-1])
     assert "ยังไม่มา (1)" in labels and "สุขภาพปกติทุกคน" in labels
     clock.advance(minutes=12)
-    again = texts(chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])])))
+    again = texts(chat.photo("Uteacher", cards_photo("C000001")))
     assert "ภูผา เช็คชื่อแล้วเมื่อ 07:30" in again and "เช็คชื่อแล้ว 1 คน" not in again
     assert len(arrivals(session)) == 3
     assert loading_calls(line) == ["Uteacher", "Uteacher"], "each photo in 1:1 shows the loading animation"
@@ -68,10 +60,10 @@ def test_cards_from_another_centre_revoked_or_forged_are_refused(morning, chat, 
     assert set(arrivals(session)) == {"C000004"}
 
 
-def test_a_photo_set_is_answered_once_with_everything(morning, chat, people, rt, org, session):
-    first = chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])]), image_set=("set1", 1, 2))
+def test_a_photo_set_is_answered_once_with_everything(morning, chat, people, rt, org, session, cards_photo):
+    first = chat.photo("Uteacher", cards_photo("C000001"), image_set=("set1", 1, 2))
     assert first == []  # waits for the rest of the set
-    second = chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000002"])]), image_set=("set1", 2, 2))
+    second = chat.photo("Uteacher", cards_photo("C000002"), image_set=("set1", 2, 2))
     assert len(second) == 1 and "เช็คชื่อแล้ว 2 คน" in texts(second)
     scans = session.scalars(select(PhotoScan)).all()
     assert len(scans) == 2 and all(s.answered_at for s in scans)
@@ -101,8 +93,8 @@ def test_photo_without_codes_gets_advice(morning, chat, people, session):
     assert arrivals(session) == {}
 
 
-def test_exif_rotated_photo_is_read(morning, chat, people, rt, org, session):
-    image = Image.open(io.BytesIO(card_photo([payload(rt, org["children"]["C000003"])])))
+def test_exif_rotated_photo_is_read(morning, chat, people, rt, org, session, cards_photo):
+    image = Image.open(io.BytesIO(cards_photo("C000003")))
     rotated = image.rotate(90, expand=True)
     exif = Image.Exif()
     exif[0x0112] = 6  # stored sideways, shown upright
@@ -112,8 +104,8 @@ def test_exif_rotated_photo_is_read(morning, chat, people, rt, org, session):
     assert set(arrivals(session)) == {"C000003"}
 
 
-def test_cards_from_someone_who_is_not_staff_are_refused(morning, chat, people, rt, org, session):
-    photo = card_photo([payload(rt, org["children"]["C000001"])])
+def test_cards_from_someone_who_is_not_staff_are_refused(morning, chat, people, rt, org, session, cards_photo):
+    photo = cards_photo("C000001")
     assert "เฉพาะครู" in texts(chat.photo("Ulao", photo))
     body = texts(chat.photo("Uteacher2", photo))  # a teacher of K0002 scanning a K0001 card
     assert "บัตรของศูนย์อื่น" in body
@@ -121,16 +113,16 @@ def test_cards_from_someone_who_is_not_staff_are_refused(morning, chat, people, 
 
 
 def test_stranger_photo_gets_the_registration_answer_without_a_download(morning, chat, people, line, rt, org,
-                                                                         session):
-    photo = card_photo([payload(rt, org["children"]["C000001"])])
+                                                                         session, cards_photo):
+    photo = cards_photo("C000001")
     assert "วิธีลงทะเบียน" in texts(chat.photo("Unew", photo))
     assert not [c for c in line.calls if "/content" in c["path"]], "an unknown sender's photo is never fetched"
     assert arrivals(session) == {}
 
 
-def test_late_arrival_after_cutoff_is_marked(chat, people, rt, org, session, clock):
+def test_late_arrival_after_cutoff_is_marked(chat, people, rt, org, session, clock, cards_photo):
     at_local(clock, "09:20")
-    body = texts(chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])])))
+    body = texts(chat.photo("Uteacher", cards_photo("C000001")))
     assert "(มาสาย)" in body
     assert arrivals(session)["C000001"].late
 
@@ -172,8 +164,8 @@ def test_typed_names_resolve_nicknames_and_first_names_and_ask_when_ambiguous(mo
 
 
 def test_in_the_parent_group_the_reply_is_what_parents_see(morning, chat, people, bound_group, rt, org, session,
-                                                           line):
-    replies = chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])]), group=bound_group)
+                                                           line, cards_photo):
+    replies = chat.photo("Uteacher", cards_photo("C000001"), group=bound_group)
     assert "ภูผา" in texts(replies)
     assert arrivals(session)["C000001"].shared_at is not None
     assert line.billable.get(bound_group, 0) == 0  # a reply, not a push
@@ -182,8 +174,8 @@ def test_in_the_parent_group_the_reply_is_what_parents_see(morning, chat, people
     assert chat.photo("Uparent", jpeg(Image.new("RGB", (300, 300), "white")), group=bound_group) == []
 
 
-def test_health_details_are_never_shown_in_the_group(morning, chat, people, bound_group, rt, org, session):
-    chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])]), group=bound_group)
+def test_health_details_are_never_shown_in_the_group(morning, chat, people, bound_group, rt, org, session, cards_photo):
+    chat.photo("Uteacher", cards_photo("C000001"), group=bound_group)
     replies = chat.text("Uteacher", "ตรวจสุขภาพ", group=bound_group)
     assert "แชตส่วนตัว" in texts(replies)
     assert session.scalar(select(AuditLog).where(AuditLog.action == "child.sent_home")) is None
@@ -227,14 +219,14 @@ def test_names_then_maa_laew_is_understood_too(morning, chat, people, session):
     assert set(arrivals(session)) == {"C000001", "C000002"}
 
 
-def test_cards_in_a_group_not_yet_bound_get_a_hint(morning, chat, people, rt, org, session):
+def test_cards_in_a_group_not_yet_bound_get_a_hint(morning, chat, people, rt, org, session, cards_photo):
     chat.event("Gk1", "join", "Gk1")
-    body = texts(chat.photo("Uteacher", card_photo([payload(rt, org["children"]["C000001"])]), group="Gk1"))
+    body = texts(chat.photo("Uteacher", cards_photo("C000001"), group="Gk1"))
     assert "ยังไม่ได้เชื่อมกับศูนย์" in body and arrivals(session) == {}
 
 
 def test_forged_buttons_get_an_answer_and_change_nothing(morning, chat, people, org, session):
-    assert "เฉพาะครู" in texts(chat.postback("Uteacher", "a=ci.arrive&c=abc"))
+    assert texts(chat.postback("Uteacher", "a=ci.arrive&c=abc")) == "ปุ่มนี้ใช้ได้เฉพาะครูของศูนย์ของเด็กคนนี้ค่ะ"
     assert "ยังไม่มา 4 คน" in texts(chat.postback("Uteacher", "a=ci.missing&p=-7"))
     assert "ไม่ถูกต้อง" in texts(chat.postback("Uteacher", f"a=hc.temp&c={org['children']['C000001'].id}&t=x"))
     assert arrivals(session) == {}

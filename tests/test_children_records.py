@@ -8,7 +8,7 @@ from sqlalchemy import select
 from domain.qr import qr_payload
 from models import AuditLog, Child
 from scheduler import jobs
-from tests.conftest import at_local, quick_labels, texts
+from tests.support import at_local, quick_labels, texts
 from tests.photos import card_photo
 
 

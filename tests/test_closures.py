@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from domain.calendar import closed_centres, is_school_day, open_centres
 from domain.expected import expected_counts, missing_children
+from handlers.closures import HEADS_ONLY
 from models import AuditLog, Closure
-from tests.conftest import at_local, quick_labels, texts
-from tests.media_kit import link_parent
+from tests.support import quick_labels, texts
+from tests.support.media import link_parent
 
 MONDAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def morning(clock):
-    at_local(clock, "07:30")
 
 
 def closures(session) -> list[tuple[date, str]]:
@@ -67,9 +62,9 @@ def test_closure_list_settings_and_help(morning, chat, people, org, session):
 
 
 def test_teachers_who_are_not_heads_are_refused(morning, chat, people, org, session):
-    assert "เฉพาะหัวหน้าศูนย์" in texts(chat.text("Uteacher", "ปิดศูนย์ 25 พ.ย."))
-    assert "เฉพาะหัวหน้าศูนย์" in texts(chat.text("Uteacher", "ยกเลิกปิดศูนย์ 25 พ.ย."))
-    assert "เฉพาะหัวหน้าศูนย์" in texts(chat.postback("Uteacher", "a=cl.ok"))
+    assert texts(chat.text("Uteacher", "ปิดศูนย์ 25 พ.ย.")) == HEADS_ONLY
+    assert texts(chat.text("Uteacher", "ยกเลิกปิดศูนย์ 25 พ.ย.")) == HEADS_ONLY
+    assert texts(chat.postback("Uteacher", "a=cl.ok")) == HEADS_ONLY
     assert closures(session) == []
 
 

@@ -6,7 +6,7 @@ from bot import outbox
 from bot.db import transaction
 from bot.worker import run_once
 from models import InboxEvent, OutboxMessage
-from tests.conftest import texts, wait_until
+from tests.support import texts, wait_until
 
 
 def _wait_for(condition):

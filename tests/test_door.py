@@ -9,7 +9,7 @@ from bot.db import transaction
 from bot.worker import run_once
 from models import InboxEvent
 from simulator import events
-from tests.conftest import SECRET, texts
+from tests.support import SECRET, texts
 
 
 def _post(app, body: bytes, **headers):
@@ -94,7 +94,7 @@ def test_poison_pills_already_stored_never_block_the_chats_behind_them(app, line
 
 def test_teacher_sending_10000_character_texts_gets_answers(chat, people, org, session, clock):
     """Texts built to make backtracking regexes take seconds; bench/regex.py times every pattern on them."""
-    from tests.conftest import at_local
+    from tests.support import at_local
 
     at_local(clock, "07:30")
     arrived = texts(chat.text("Uteacher", "ภูผา" + " " * 10_000 + "มาแล้ว"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 
@@ -12,13 +12,9 @@ from domain.calendar import school_days
 from domain.vaccines import CURRENT, SCHEDULES, add_months
 from models import (Activity, Alert, Attendance, ChildGuardian, Guardian, LineGroup, Lunch, Measurement,
                     Media, Staff, VaccineDose)
+from tests.support.officials import at
 
-BKK = timezone(timedelta(hours=7))
 NOV = school_days(date(2026, 11, 1), date(2026, 11, 30))  # 21 school days; the last three: 26, 27, 30
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BKK)
 
 
 @pytest.fixture
@@ -103,8 +99,8 @@ def test_operator_gets_one_centre_as_csv_and_the_definitions_table(app, month):
 
 
 def test_a_school_day_recorded_through_the_chat_shows_in_evaluate_and_in_the_officials_stars(chat, people, clock, app):
-    from tests.conftest import at_local
-    from tests.media_kit import phone_photo, send_photos
+    from tests.support import at_local
+    from tests.support.media import phone_photo, send_photos
 
     at_local(clock, "08:00")  # Monday 23 Nov 2569: K0001 records its day, K0002 records nothing
     chat.text("Uteacher", "มา ภูผา ข้าวหอม ขิง ใบเตย")

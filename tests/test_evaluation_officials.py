@@ -6,10 +6,10 @@ import json
 
 from openpyxl import load_workbook
 
-from bot.messages import postback_data
+from bot.actions import EVALUATION_CENTRE
 from handlers.officials import OUT_OF_SCOPE
-from tests.conftest import quick_labels, texts
-from tests.test_officials import UNIT_NAMES, flex, world  # noqa: F401  (the shared fixture)
+from tests.support import quick_labels, texts
+from tests.support.officials import UNIT_NAMES, flex
 from tests.test_reports import links
 
 
@@ -32,7 +32,7 @@ def test_district_official_sees_groups_and_stars_and_drills_to_a_centres_indicat
 
 
 def test_lao_official_cannot_open_another_laos_centre_with_a_forged_postback(chat, world):  # noqa: F811
-    answer = chat.postback("Ulao3", postback_data("eval.centre", u="K0001", m="2026-11"))
+    answer = chat.postback("Ulao3", EVALUATION_CENTRE.data(u="K0001", m="2026-11"))
     assert texts(answer).startswith(OUT_OF_SCOPE) and UNIT_NAMES["K0001"] not in texts(answer)
 
 

@@ -21,7 +21,7 @@ from bot import create_app
 from bot.worker import run_once
 from models import InboxEvent
 from simulator.events import signature
-from tests.conftest import SECRET, TOKEN
+from tests.support import SECRET, TOKEN
 
 SPEC = pathlib.Path(__file__).resolve().parents[2] / "shared" / "line-openapi" / "webhook.yml"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))  # per database: 2,000 bodies in all

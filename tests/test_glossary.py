@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.glossary import ALL_HEALTHY, offending
-from tests.conftest import texts
+from tests.support import texts
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEAKING = ["bot", "notify", "handlers", "domain", "richmenus", "scheduler"]  # every package whose strings reach users
@@ -44,7 +44,7 @@ def quoted(help_text: str) -> list[str]:
 
 @pytest.mark.parametrize("who", ["Uteacher", "Uhead"])
 def test_staff_can_type_every_command_their_help_names(who, chat, people, clock):
-    from tests.conftest import at_local
+    from tests.support import at_local
 
     at_local(clock, "07:30")
     help_text = texts(chat.text(who, "ช่วยเหลือ"))

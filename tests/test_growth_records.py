@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from domain.growth import band, WFH_BANDS
 from models import Measurement
-from tests.conftest import at_local, link_parent, texts
+from tests.support import at_local, link_parent, texts
 
 
 def measurements(session, child):
@@ -104,4 +104,4 @@ def test_guardian_and_teacher_get_the_growth_chart_image(chat, people, session, 
     assert got.status_code == 200 and got.data.startswith(b"\x89PNG")
     [same] = chat.text("Uteacher", "กราฟการเจริญเติบโต ภูผา")
     assert same["originalContentUrl"] == picture["originalContentUrl"]
-    assert "ยังไม่มีข้อมูล" in texts(chat.text("Uteacher", "กราฟการเจริญเติบโต ขิง"))
+    assert texts(chat.text("Uteacher", "กราฟการเจริญเติบโต ขิง")) == "ยังไม่มีข้อมูลน้ำหนักส่วนสูงของ ขิง ค่ะ"

@@ -1,23 +1,10 @@
 """The health check on arrival as chats: all normal, the checklist, temperatures, sending a child home."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
-from domain.qr import qr_payload
 from models import Attendance, AuditLog
-from tests.conftest import at_local, link_parent, quick_labels, texts
-from tests.photos import card_photo
-
-
-@pytest.fixture
-def morning(clock):
-    at_local(clock, "07:30")
-
-
-def check_in(chat, rt, org, *codes, user="Uteacher", group=None):
-    kids = [org["children"][c] for c in codes]
-    return chat.photo(user, card_photo([qr_payload(k.code, k.qr_version, rt.cfg.secret) for k in kids]), group=group)
+from tests.support import link_parent, quick_labels, texts
 
 
 def rows(session) -> dict[str, Attendance]:
@@ -25,19 +12,19 @@ def rows(session) -> dict[str, Attendance]:
     return {r.child.code: r for r in session.scalars(select(Attendance))}
 
 
-def test_all_normal_marks_every_unchecked_arrival(morning, chat, people, rt, org, session):
-    replies = check_in(chat, rt, org, "C000001", "C000002")
+def test_all_normal_marks_every_unchecked_arrival(morning, chat, people, rt, org, session, check_in):
+    replies = check_in("C000001", "C000002")
     replies = chat.tap(replies[-1], "สุขภาพปกติทุกคน", "Uteacher")
     assert "ปกติ 2 คน" in texts(replies)
     assert {r.health for r in rows(session).values()} == {"ok"}
-    check_in(chat, rt, org, "C000003")
+    check_in("C000003")
     replies = chat.postback("Uteacher", "a=hc.ok")
     assert "ปกติ 1 คน" in texts(replies)
-    assert "ไม่มีเด็กที่รอตรวจ" in texts(chat.postback("Uteacher", "a=hc.ok"))
+    assert texts(chat.postback("Uteacher", "a=hc.ok")) == "ไม่มีเด็กที่รอตรวจสุขภาพค่ะ (เช็คชื่อเด็กก่อน แล้วค่อยตรวจสุขภาพ)"
 
 
-def test_checklist_records_exceptions_with_temperature_and_note(morning, chat, people, rt, org, session):
-    check_in(chat, rt, org, "C000001", "C000003")
+def test_checklist_records_exceptions_with_temperature_and_note(morning, chat, people, rt, org, session, check_in):
+    check_in("C000001", "C000003")
     replies = chat.text("Uteacher", "ตรวจสุขภาพ")
     assert "ตรวจแล้ว 0 จาก 2 คน" in texts(replies)
     replies = chat.tap(replies[-1], "ภูผา", "Uteacher")
@@ -75,9 +62,9 @@ def test_typed_temperature_records_and_checks_in(morning, chat, people, rt, org,
 
 
 def test_sent_home_tells_only_that_childs_guardians_privately(morning, chat, people, bound_group, rt, org, session,
-                                                               line):
+                                                               line, check_in):
     link_parent(chat, "Uparent", "ภูผา")
-    check_in(chat, rt, org, "C000001", "C000003")
+    check_in("C000001", "C000003")
     chat.text("Uteacher", "ภูผา 38.6")
     before_group = len(line.bot_messages(bound_group))
     replies = chat.postback("Uteacher", f"a=hc.home&c={org['children']['C000001'].id}")
@@ -99,27 +86,28 @@ def test_sent_home_tells_only_that_childs_guardians_privately(morning, chat, peo
     assert "ไม่มีข้อมูลผู้ปกครอง" in texts(replies)
 
 
-def test_a_teacher_of_another_centre_cannot_touch_these_children(morning, chat, people, rt, org, session):
-    check_in(chat, rt, org, "C000001")
+def test_a_teacher_of_another_centre_cannot_touch_these_children(morning, chat, people, rt, org, session, check_in):
+    check_in("C000001")
     child = org["children"]["C000001"]
-    assert "เฉพาะครู" in texts(chat.postback("Uteacher2", f"a=hc.home_yes&c={child.id}"))
-    assert "เฉพาะครู" in texts(chat.postback("Uteacher2", f"a=ci.arrive&c={org['children']['C000002'].id}"))
+    assert texts(chat.postback("Uteacher2", f"a=hc.home_yes&c={child.id}")) == "ปุ่มนี้ใช้ได้เฉพาะครูของศูนย์ของเด็กคนนี้ค่ะ"
+    assert texts(chat.postback("Uteacher2", f"a=ci.arrive&c={org['children']['C000002'].id}")) == \
+        "ปุ่มนี้ใช้ได้เฉพาะครูของศูนย์ของเด็กคนนี้ค่ะ"
     assert rows(session)["C000001"].sent_home_at is None and "C000002" not in rows(session)
 
 
-def test_typed_variants_of_temperature_and_all_normal(morning, chat, people, rt, org, session):
+def test_typed_variants_of_temperature_and_all_normal(morning, chat, people, rt, org, session, check_in):
     assert "38.5°C (⚠️ มีไข้)" in texts(chat.text("Uteacher", "ขิง ไข้ 38.5 องศา"))
-    check_in(chat, rt, org, "C000001")
+    check_in("C000001")
     assert "ปกติ 1 คน" in texts(chat.text("Uteacher", "ปกติทุกคน"))
     assert rows(session)["C000001"].health == "ok" and rows(session)["C000003"].health == "concern"
 
 
-def test_typed_send_home_asks_to_confirm(morning, chat, people, rt, org, session):
-    check_in(chat, rt, org, "C000003")
+def test_typed_send_home_asks_to_confirm(morning, chat, people, rt, org, session, check_in):
+    check_in("C000003")
     replies = chat.text("Uteacher", "ส่งขิงกลับบ้าน")
     assert "ยืนยันส่ง ขิง" in texts(replies)
     assert "ยืนยันส่ง ขิง" in texts(chat.text("Uteacher", "ส่งกลับบ้าน ขิง"))
-    assert "ไม่พบชื่อ" in texts(chat.text("Uteacher", "ส่งกลับบ้าน ส้มโอ"))
+    assert texts(chat.text("Uteacher", "ส่งกลับบ้าน ส้มโอ")) == "ส่งเด็กคนไหนกลับบ้านคะ (ไม่พบชื่อ \"ส้มโอ\")"
     assert len(quick_labels(chat.text("Uteacher", "ส่งกลับบ้าน ภูริ")[-1])) == 2
     chat.tap(replies[-1], "ยืนยัน ส่งกลับบ้าน", "Uteacher")
     assert rows(session)["C000003"].sent_home_at is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import AuditLog, Child, Consent
-from tests.conftest import link_parent, texts
+from tests.support import link_parent, texts
 
 
 def test_guardian_shares_home_after_consent_and_only_staff_see_it(chat, people, bound_group, session, org, line):

@@ -10,7 +10,7 @@ from bot.signed import link_ok, signed_url
 from domain.keys import mac32
 from domain.qr import qr_payload
 from models import Attendance
-from tests.conftest import SECRET, at_local, texts
+from tests.support import SECRET, at_local, texts
 from tests.photos import card_photo
 
 

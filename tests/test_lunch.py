@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from notify.parent_news import lunch_messages
 from models import AuditLog, Lunch, Media
-from tests.conftest import quick_labels, texts
-from tests.media_kit import bind_group, image_urls, phone_photo, send_photos
+from tests.support import bind_group, quick_labels, texts
+from tests.support.media import image_urls, phone_photo, send_photos
 
 
 def _lunch(session, org):

@@ -13,8 +13,8 @@ from domain.media import MAX_ORIGINAL, MAX_PREVIEW, _jpeg_within, prepare_photo
 from notify.parent_news import lunch_messages
 from models import Lunch, Media
 from scheduler.jobs import purge_media, purge_old_media
-from tests.conftest import texts
-from tests.media_kit import GPS_IFD, fetch, image_urls, phone_photo, send_photos
+from tests.support import texts
+from tests.support.media import GPS_IFD, fetch, image_urls, phone_photo, send_photos
 
 
 def _record_lunch(chat, photos=1):

@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from scheduler import jobs
-from tests.conftest import texts
-from tests.test_officials import world  # noqa: F401  (the shared fixture)
+from tests.support import texts
 
 BKK = timezone(timedelta(hours=7))
 

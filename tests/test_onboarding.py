@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from models import ChildGuardian, Guardian, LineUser, Official, Staff
-from tests.conftest import link_parent, make_invite, quick_labels, texts
+from tests.support import link_parent, make_invite, quick_labels, texts
 
 
 def test_newcomer_who_follows_is_told_how_to_register(chat, line, org):
@@ -79,7 +79,7 @@ def test_teacher_picks_among_children_with_the_same_first_name(chat, people):
 
 
 def test_teacher_cannot_get_a_code_for_another_centres_child(chat, people):
-    assert "ไม่พบเด็กคนนี้" in texts(chat.postback("Uteacher", "a=parent.code&child=C000005"))
+    assert texts(chat.postback("Uteacher", "a=parent.code&child=C000005")) == "ไม่พบเด็กคนนี้ในศูนย์ของคุณค่ะ"
 
 
 def test_parent_cannot_ask_for_parent_codes(chat, line, people):

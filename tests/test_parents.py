@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from models import Absence, Attendance, AuditLog, Consent, Guardian
-from tests.conftest import make_invite, quick_labels, texts
-from tests.media_kit import image_urls, link_parent, phone_photo, send_photos
+from tests.support import make_invite, quick_labels, texts
+from tests.support.media import image_urls, link_parent, phone_photo, send_photos
 
 
 def _arrive(session, rt, child, minutes_ago=30, **fields):

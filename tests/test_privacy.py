@@ -3,18 +3,12 @@ from __future__ import annotations
 
 from datetime import date, time
 
-import pytest
 from sqlalchemy import select
 
 from domain.qr import qr_payload
 from models import Absence, AuditLog
-from tests.conftest import at_local, texts
+from tests.support import texts
 from tests.photos import card_photo
-
-
-@pytest.fixture
-def morning(clock):
-    at_local(clock, "07:30")
 
 
 def actions(session, action: str) -> list[AuditLog]:
@@ -112,7 +106,7 @@ def test_a_formula_typed_as_a_name_or_menu_is_exported_as_plain_text(app, org, s
 def test_guardian_is_asked_each_consent_at_linking_and_nothing_is_assumed(morning, chat, people, session, org):
     from domain.consent import decisions, without_consent
     from models import Child, Consent
-    from tests.conftest import quick_labels
+    from tests.support import quick_labels
     child = session.get(Child, org["children"]["C000004"].id)
     session.delete(session.scalar(select(Consent).where(Consent.child_id == child.id)))
     child.home_lat, child.home_lng = 17.2, 102.4
@@ -134,8 +128,8 @@ def test_guardian_is_asked_each_consent_at_linking_and_nothing_is_assumed(mornin
 
 def test_lunch_photo_is_not_shared_when_the_teacher_cannot_confirm_consent(morning, chat, people, session, org):
     from models import Media
-    from tests.conftest import quick_labels, withdraw_photo_consent
-    from tests.media_kit import image_urls, link_parent, phone_photo, send_photos
+    from tests.support import quick_labels, withdraw_photo_consent
+    from tests.support.media import image_urls, link_parent, phone_photo, send_photos
     link_parent(chat, chat.rt, "Uparent", "C000001")
     withdraw_photo_consent(session, org["children"]["C000004"])
     chat.text("Uteacher", "เมนู ข้าวสวย, ไข่เจียว")

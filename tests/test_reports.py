@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from bot.messages import postback_data
+from bot.actions import OFFICIAL_REPORT
 from bot.signed import signed_url
 from domain.reports import report_path
 from models import AuditLog
-from tests.conftest import quick_labels, texts
-from tests.test_officials import UNIT_NAMES, world  # noqa: F401  (the shared fixture)
+from tests.support import quick_labels, texts
+from tests.support.officials import UNIT_NAMES
 
 
 def links(messages: list[dict]) -> dict[str, str]:
@@ -111,12 +111,12 @@ def test_signed_link_to_nonsense_is_not_found(client, rt, world):  # noqa: F811
 
 
 def test_forged_report_postback_for_another_lao_is_refused(chat, world, session):  # noqa: F811
-    answer = chat.postback("Ulao3", postback_data("rep", k="attendance", m="2026-11", l="lao", u="L001", go="1"))
+    answer = chat.postback("Ulao3", OFFICIAL_REPORT.data(k="attendance", m="2026-11", l="lao", u="L001", go="1"))
     assert "นอกขอบเขต" in texts(answer) and "/reports/" not in texts(answer)
     assert session.scalar(select(AuditLog).where(AuditLog.action == "officials.refused")).actor == "Ulao3"
 
 
 def test_empty_month_still_makes_a_report(chat, world, client):  # noqa: F811
-    answer = chat.postback("Ulao3", postback_data("rep", k="lunch", m="2026-09", l="lao", u="L003", go="1"))
+    answer = chat.postback("Ulao3", OFFICIAL_REPORT.data(k="lunch", m="2026-09", l="lao", u="L003", go="1"))
     reply = client.get(links(answer)["pdf"])
     assert reply.status_code == 200 and reply.data.startswith(b"%PDF")

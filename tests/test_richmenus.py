@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from bot.worker import SORRY
 from models import InboxEvent, RichMenuRecord
-from richmenus.definitions import MENUS, ROLE_MENU, TAB_ACTION, menu_for, role_texts
+from richmenus.definitions import MENUS, ROLE_MENU, menu_for, role_texts
 from richmenus.render import MAX_BYTES, problems, render_all
 from richmenus.sync import sync
 from simulator.schema import load_spec, request_errors
-from tests.conftest import make_invite, texts
+from tests.support import make_invite, texts
 
 CONTRACT = {
     "teacher": ["เช็คชื่อ", "ยังไม่มา", "ตรวจสุขภาพ", "อาหารกลางวัน", "กิจกรรม", "รับกลับบ้าน", "บัตร QR",
@@ -202,7 +202,7 @@ def test_switching_tabs_says_nothing(rt, line, chat, people):
     sync(rt.sessions, rt.line)
     tab = next(a["action"] for a in line.richmenus.effective("Uteacher")["areas"]
                if a["action"]["type"] == "richmenuswitch")
-    assert tab["data"] == f"a={TAB_ACTION}&to=teacher-more"
+    assert tab["data"] == "a=menu.tab&to=teacher-more"  # the wire name never changes
     switched = {"newRichMenuAliasId": tab["richMenuAliasId"], "status": "SUCCESS"}  # what LINE adds to the event
     assert chat.event("Uteacher", "postback", "Uteacher", tab["data"], switched) == []
 

@@ -8,12 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from domain.absences import record_absence
-from domain.qr import qr_payload
 from domain.van import board as van_board, trip_for
 from models import Alert, AuditLog, Attendance, Centre, Child, LineUser, Lunch, VanTrip
 from scheduler import jobs
-from tests.conftest import at_local, link_parent, texts
-from tests.photos import card_photo
+from tests.support import at_local, link_parent, texts
 
 
 def run_clock(rt):
@@ -46,11 +44,6 @@ def alerts(session, **where) -> list[Alert]:
     return list(session.scalars(select(Alert).filter_by(**where).order_by(Alert.id)))
 
 
-def checkin(chat, rt, org, *codes, user="Uteacher"):
-    payloads = [qr_payload(org["children"][c].code, org["children"][c].qr_version, rt.cfg.secret) for c in codes]
-    return chat.photo(user, card_photo(payloads))
-
-
 @pytest.fixture
 def monday(clock, org, session):
     """07:30 on a Monday; K0002's only child has left the roster, so K0001's teachers are the ones alerted."""
@@ -67,8 +60,8 @@ def escalations(line, user: str) -> list[dict]:
     return [m for m in line.bot_messages(user) if "แจ้งเตือนส่งต่อ" in m.get("text", "")]
 
 
-def test_missing_children_are_alerted_once_at_the_cutoff(monday, chat, people, rt, org, clock, line, session):
-    checkin(chat, rt, org, "C000001", "C000002")
+def test_missing_children_are_alerted_once_at_the_cutoff(monday, chat, people, rt, org, clock, line, session, check_in):
+    check_in("C000001", "C000002")
     at_local(clock, "08:59")
     assert run_clock(rt) == 0
     at_local(clock, "09:00")
@@ -103,8 +96,8 @@ def test_arrived_button_checks_the_child_in_and_the_head_sees_it_was_handled(mon
 
 
 def test_leave_and_contacted_buttons_settle_alerts_and_stop_escalation(monday, chat, people, rt, org, clock, line,
-                                                                      session):
-    checkin(chat, rt, org, "C000001", "C000002")
+                                                                      session, check_in):
+    check_in("C000001", "C000002")
     at_local(clock, "09:00")
     run_clock(rt)
     card = line.bot_messages("Uteacher")[-1]
@@ -148,7 +141,7 @@ def test_unacknowledged_alerts_escalate_to_guardians_and_the_lao_once(monday, ch
 
 
 def test_reported_absence_and_late_notice_are_not_alerted_early(monday, chat, people, rt, org, clock, line,
-                                                               session):
+                                                               session, check_in):
     kids = org["children"]
     with rt.sessions() as s:
         record_absence(s, s.get(Child, kids["C000003"].id), "sick", date(2026, 11, 23), date(2026, 11, 24),
@@ -156,7 +149,7 @@ def test_reported_absence_and_late_notice_are_not_alerted_early(monday, chat, pe
         record_absence(s, s.get(Child, kids["C000004"].id), "late", date(2026, 11, 23), date(2026, 11, 23),
                        by="Uparent", now=rt.now(), late_until=time(10, 0))
         s.commit()
-    checkin(chat, rt, org, "C000001", "C000002")
+    check_in("C000001", "C000002")
     at_local(clock, "09:00")
     assert run_clock(rt) == 0
     at_local(clock, "09:59")
@@ -184,9 +177,9 @@ def board(session, centre_code: str, child_code: str, van: str, at: datetime) ->
 
 
 def test_a_boarded_child_not_checked_in_is_urgent_and_repeats_until_acknowledged(monday, chat, people, rt, org,
-                                                                                 clock, line, session):
+                                                                                 clock, line, session, check_in):
     board(session, "K0001", "C000001", "VAN1", rt.now())
-    checkin(chat, rt, org, "C000002", "C000003", "C000004")
+    check_in("C000002", "C000003", "C000004")
     at_local(clock, "09:00")
     assert run_clock(rt) == 1
     first = line.bot_messages("Uhead")[-1]
@@ -270,14 +263,14 @@ def test_reminders_go_to_teachers_who_have_not_recorded(monday, chat, people, rt
 
 
 def test_daily_digest_goes_once_to_a_group_of_a_centre_working_in_1to1(monday, chat, people, bound_group, rt, org,
-                                                                       clock, line):
+                                                                       clock, line, check_in):
     chat.text("Uhead", "เวลาส่งสรุป 09:00")
     chat.text("Uhead", "เวลาสรุปประจำวัน 15:30")  # the head chose both pushes
-    checkin(chat, rt, org, "C000001", "C000002")
+    check_in("C000001", "C000002")
     at_local(clock, "09:00")
     assert jobs.parent_rollups(rt, rt.now()) == 2
     at_local(clock, "09:30")
-    checkin(chat, rt, org, "C000003")  # late, after the cutoff roll-up
+    check_in("C000003")  # late, after the cutoff roll-up
     at_local(clock, "15:29")
     assert jobs.daily_digests(rt, rt.now()) == 0
     at_local(clock, "15:30")
@@ -291,9 +284,9 @@ def test_daily_digest_goes_once_to_a_group_of_a_centre_working_in_1to1(monday, c
     assert line.billable[bound_group] - before == 23  # one push to the group
 
 
-def test_no_digest_when_parents_saw_everything_in_the_group(monday, chat, people, bound_group, rt, org, clock, line):
-    payloads = [qr_payload(org["children"][c].code, 1, rt.cfg.secret) for c in ("C000001", "C000002")]
-    chat.photo("Uteacher", card_photo(payloads), group=bound_group)
+def test_no_digest_when_parents_saw_everything_in_the_group(monday, chat, people, bound_group, rt, org, clock, line,
+                                                            check_in):
+    check_in("C000001", "C000002", group=bound_group)
     at_local(clock, "15:30")
     before = line.billable.get(bound_group, 0)
     assert jobs.parent_rollups(rt, rt.now()) + jobs.daily_digests(rt, rt.now()) == 0
@@ -309,10 +302,10 @@ def use_quota(line, rt, used: int, limit: int = 300) -> None:
 
 
 def test_quota_guard_drops_routine_pushes_in_order_and_keeps_safety(monday, chat, people, bound_group, rt, org,
-                                                                   clock, line, session):
+                                                                   clock, line, session, check_in):
     chat.text("Uhead", "เวลาส่งสรุป 09:00")
     chat.text("Uhead", "เวลาสรุปประจำวัน 15:30")
-    checkin(chat, rt, org, "C000001")
+    check_in("C000001")
     use_quota(line, rt, used=300 - 85)  # reserve 30: a reminder would leave 84 < 90 → stop; a roll-up leaves 62 → go
     at_local(clock, "09:00")
     assert jobs.parent_rollups(rt, rt.now()) == 1
@@ -404,10 +397,10 @@ def test_the_clock_process_schedules_every_job_once(rt):
 
 
 def test_a_head_can_leave_parents_one_push_a_day_the_digest(monday, chat, people, bound_group, rt, org, clock,
-                                                             line):
+                                                             line, check_in):
     chat.text("Uhead", "เวลาส่งสรุป ปิด")
     assert "สรุปประจำวันเข้ากลุ่มผู้ปกครอง: ส่ง 15:30" in texts(chat.text("Uhead", "เวลาสรุปประจำวัน 15:30"))
-    checkin(chat, rt, org, "C000001", "C000002")
+    check_in("C000001", "C000002")
     at_local(clock, "09:00")
     assert jobs.parent_rollups(rt, rt.now()) == 0
     at_local(clock, "15:30")
@@ -443,9 +436,9 @@ def test_officials_card_counts_what_the_bot_pushed_since_the_last_quota_read(mon
 
 
 def test_parent_who_asks_today_in_the_group_gets_the_day_as_a_free_reply(monday, chat, people, bound_group, rt, org,
-                                                                         line):
+                                                                         line, check_in):
     assert "ปักหมุด" in texts(line.bot_messages(bound_group))  # the bind message tells parents how to ask
-    checkin(chat, rt, org, "C000001", "C000002")  # in 1:1: the group has not seen it
+    check_in("C000001", "C000002")  # in 1:1: the group has not seen it
     before = line.total_billable()
     replies = chat.text("Uparent", "วันนี้", group=bound_group)
     assert "มาเรียน 2 จาก 4 คน" in texts(replies) and "ภูผา" not in texts(replies)  # counts only
@@ -455,10 +448,9 @@ def test_parent_who_asks_today_in_the_group_gets_the_day_as_a_free_reply(monday,
 
 def test_one_arrival_settled_from_a_1to1_alert_button_is_not_pushed_to_an_in_group_centre(monday, chat, people,
                                                                                           bound_group, rt, org, clock,
-                                                                                          line):
+                                                                                          line, check_in):
     chat.text("Uhead", "เวลาสรุปประจำวัน 15:30")  # even with the pushed digest chosen
-    payloads = [qr_payload(org["children"][c].code, 1, rt.cfg.secret) for c in ("C000001", "C000002", "C000003")]
-    chat.photo("Uteacher", card_photo(payloads), group=bound_group)
+    check_in("C000001", "C000002", "C000003", group=bound_group)
     at_local(clock, "09:00")
     run_clock(rt)  # ใบเตย has not come: an alert in 1:1
     at_local(clock, "09:10")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from domain.absences import record_absence
 from models import Alert, Child
 from scheduler import jobs
-from tests.conftest import at_local
+from tests.support import at_local
 from tests.test_safety import alert_pushes, board
 
 BANGKOK = ZoneInfo("Asia/Bangkok")

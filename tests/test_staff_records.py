@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from models import LineUser, PortfolioItem, Staff
-from tests.conftest import texts
+from tests.support import texts
 
 
 def code_in(messages) -> str:

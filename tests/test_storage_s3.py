@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.storage import S3Storage, storage_for
 from models import Media
 from scheduler.jobs import purge_old_media
-from tests.media_kit import fetch, image_urls, phone_photo, send_photos
+from tests.support.media import fetch, image_urls, phone_photo, send_photos
 
 
 @pytest.fixture(scope="module")

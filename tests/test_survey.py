@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models import SurveyAnswer
-from tests.conftest import link_parent, quick_labels, texts
+from tests.support import link_parent, quick_labels, texts
 
 
 def test_guardian_answers_the_survey_the_head_opened_by_tapping_the_buttons(chat, people, line, session):

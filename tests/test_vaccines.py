@@ -8,7 +8,7 @@ from sqlalchemy import select
 from domain.vaccines import add_months, next_doses
 from models import Child, VaccineDose
 from scheduler import jobs
-from tests.conftest import at_local, link_parent, texts
+from tests.support import at_local, link_parent, texts
 
 
 def codes(session, child):

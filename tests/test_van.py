@@ -15,7 +15,7 @@ from domain.qr import qr_payload
 from domain.van import van_overdue
 from models import Absence, Alert, Attendance, Centre, Child, Media, PhotoScan, Staff, VanBoarding, VanTrip
 from scheduler.jobs import purge_media
-from tests.conftest import at_local, make_invite, quick_labels, texts
+from tests.support import at_local, make_invite, quick_labels, texts
 from tests.photos import card_photo, jpeg
 
 DAY = date(2026, 11, 23)
@@ -218,8 +218,8 @@ def test_forged_postbacks_are_refused(driver, chat, org, session, clock):
     for data in (f"a=van.board&c={other_centre}", "a=van.board&c=abc", "a=van.board&c=999999"):
         assert "ใช้ได้เฉพาะพนักงานขับรถของศูนย์" in texts(chat.postback(driver, data))
     mine = kid(org, "C000001").id
-    assert "ใช้ได้เฉพาะพนักงานขับรถ" in texts(chat.postback("Uteacher", f"a=van.board&c={mine}"))
-    assert "ไม่พบรถคันนี้" in texts(chat.postback(driver, "a=van.pick&v=K9-V9"))
+    assert texts(chat.postback("Uteacher", f"a=van.board&c={mine}")) == "ปุ่มนี้ใช้ได้เฉพาะพนักงานขับรถของศูนย์ของเด็กคนนี้ค่ะ"
+    assert texts(chat.postback(driver, "a=van.pick&v=K9-V9")) == "ไม่พบรถคันนี้ในทะเบียนของศูนย์ค่ะ กรุณาเลือกใหม่"
     assert boarded(session) == {}
     assert session.scalar(select(Staff.van_code).where(Staff.line_user_id == driver)) == ""
 

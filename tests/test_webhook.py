@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from models import InboxEvent, OutboxMessage
 from simulator import events
-from tests.conftest import SECRET, texts
+from tests.support import SECRET, texts
 
 
 def _count(session, model):

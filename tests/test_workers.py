@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import SECRET, TOKEN, texts, wait_until
+from tests.support import SECRET, TOKEN, texts, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,5 @@
-"""Test helpers for photo flows: phone-like JPEGs (with GPS in EXIF), sending photos and sets, a bound group,
-linked parents, and fetching what a signed media link serves."""
+"""Helpers for photo flows: phone-like JPEGs (with GPS in EXIF), sending photos and sets, parents linked by invite,
+and fetching what a signed media link serves."""
 from __future__ import annotations
 
 import io
@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from tests.conftest import make_invite, texts
+from tests.support.harness import texts
+from tests.support.province import make_invite
 
 GPS_IFD = 0x8825
 
@@ -33,13 +34,6 @@ def send_photos(chat, user: str, photos: list[bytes], group: str | None = None, 
             image_set = (set_id, index, len(photos)) if len(photos) > 1 or set_id else None
             chat.line.image(user, photos[index - 1], group_id=group, image_set=image_set)
     return chat._run(group or user, act)
-
-
-def bind_group(chat, teacher="Uteacher", group="Gk1") -> None:
-    """The bot joins the parent group and the teacher binds it to her centre."""
-    chat.event(group, "join", group)
-    code = texts(chat.text(teacher, "เชื่อมกลุ่มผู้ปกครอง")).split("\n\n")[1]
-    assert "เรียบร้อย" in texts(chat.text(teacher, code, group=group))
 
 
 def link_parent(chat, rt, user: str, *child_codes: str) -> None:

@@ -6,7 +6,9 @@
 2. zxing-cpp on the whole grey photo (big photos only; dozens of codes come out at once).
 3. Rescue: every symbol a decoder located but could not read, and every finder triple no found code
    explains, is cut out upright (perspective or affine rectification), contrast stretched, and read
-   again: zxing-cpp with both binarisers, smoothed, sharpened, enlarged, pyzbar, pyzbar on a threshold.
+   again: first once each by zxing-cpp (cheap: a readable code behind false triples is not kept waiting),
+   then the most code-like of those left by the costlier readers (PATCH_READERS: histogram binariser,
+   unsharp-masked, ideal finders painted in, pyzbar, enlarged).
 4. Fallback passes over the whole photo, cheapest and most fruitful first: zxing-cpp on the equalised
    photo, on an unsharp-masked one, on the photo enlarged twice (small photos), pyzbar on an adaptive
    threshold and on a small copy, zxing-cpp with its global-histogram binariser. Each pass that finds a

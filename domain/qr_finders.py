@@ -5,7 +5,7 @@ shadow's edge across a whole photo. Here the finders are looked for alone — da
 runs of 1:1:3:1:1 along rows and along columns of a locally thresholded copy, kept where both agree —
 then three finders at the corners of a right angle make a code, which is cut out of the full photo with
 an affine map (rectified: upright, 6 px a module, contrast stretched) and read again by the decoders,
-that now see a clean small picture. Everything is numpy over whole arrays; a 3 MP scout takes ~30 ms.
+that now see a clean small picture. Everything is numpy over whole arrays; a 3 MP scout takes ~20–35 ms.
 """
 from __future__ import annotations
 

@@ -2,7 +2,11 @@
 
     .venv/bin/python bench/qr_decode.py                 # every 3rd BoofCV photo, seeds 2 and 3: a few minutes
     .venv/bin/python bench/qr_decode.py --full          # all BoofCV photos, three times the photos per tier
-    .venv/bin/python bench/qr_decode.py --seeds 4,5,6 --tiers hard --skip-boofcv
+    .venv/bin/python bench/qr_decode.py --seeds 4,5,6 --tiers hard,hard-b --skip-boofcv
+
+Tiers easy, medium, hard and none come from bench/phone_photos.py (generator A); medium-b and hard-b from
+bench/phone_photos_b.py (generator B, drawn independently from the issue's text). A decoder change that helps
+only one generator is tuned to it: keep changes that help both.
 
 Seed 1 is the one the decoder was tuned on; report figures on others. See bench/README.md for the columns.
 """
@@ -26,14 +30,16 @@ from pyzbar import pyzbar  # noqa: E402
 
 from domain.images import open_photo  # noqa: E402
 from domain.qr_decode import Found, decode_all, decode_photo, inside, quad_centre  # noqa: E402
+from bench import phone_photos_b  # noqa: E402
 from bench.phone_photos import no_card_photo, tier_photo  # noqa: E402
 
 BOOFCV = ROOT.parent / "shared" / "qr-photos" / "boofcv-qrcodes-v3"
 CACHE = Path(os.environ.get("QR_BENCH_CACHE", "/tmp/smartkids-qr-bench"))
 GENERATOR_VERSION = 1  # bump when bench/phone_photos.py draws differently, so the cache is not reused
+GENERATOR_B_VERSION = 1  # the same for bench/phone_photos_b.py
 CHUNK = 5  # photos per generating job (each photo has its own seed, so jobs run on both cores)
-TIER_PHOTOS = {"easy": 15, "medium": 15, "hard": 30, "none": 15}  # per seed; --full triples them
-TIER_GOALS = {"easy": 0.999, "medium": 0.999, "hard": 0.85}
+TIER_PHOTOS = {"easy": 15, "medium": 15, "hard": 30, "none": 15, "medium-b": 15, "hard-b": 30}  # per seed
+TIER_GOALS = {"easy": 0.999, "medium": 0.999, "hard": 0.85, "medium-b": 0.999, "hard-b": 0.85}
 
 
 def raw_pyzbar(image: Image.Image) -> list[Found]:
@@ -113,12 +119,15 @@ def _tier_chunk(args: tuple[str, int, int, int]) -> list[tuple[bytes, list[str]]
     tier, seed, first, count = args
     if tier == "none":
         return [(no_card_photo(seed * 100_003 + n), []) for n in range(first, first + count)]
+    if tier.endswith("-b"):
+        return [phone_photos_b.photo(seed * 100_003 + n, tier[:-2]) for n in range(first, first + count)]
     return [tier_photo(tier, seed * 100_003 + n) for n in range(first, first + count)]
 
 
 def tier_photos(tier: str, n_photos: int, seed: int) -> list[tuple[bytes, list[str]]]:
     """The tier's photos for `seed` (photo n is the same whatever `n_photos`), made on both cores and cached."""
-    folder = CACHE / f"{tier}-v{GENERATOR_VERSION}-{seed}"
+    version = GENERATOR_B_VERSION if tier.endswith("-b") else GENERATOR_VERSION
+    folder = CACHE / f"{tier}-v{version}-{seed}"
     index = folder / "payloads.json"
     known = json.loads(index.read_text()) if index.exists() else []
     if len(known) < n_photos:
@@ -185,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="all BoofCV photos and three times the photos per tier")
     parser.add_argument("--seeds", default="2,3", help="generator seeds, comma-separated (1 is the tuning seed)")
     parser.add_argument("--photos", type=int, help="photos per tier and seed (default: see TIER_PHOTOS)")
-    parser.add_argument("--tiers", default="easy,medium,hard,none")
+    parser.add_argument("--tiers", default="easy,medium,hard,medium-b,hard-b,none")
     parser.add_argument("--boofcv", type=Path, default=BOOFCV)
     parser.add_argument("--boofcv-every", type=int, help="every n-th BoofCV photo per category (default 3, full 1)")
     parser.add_argument("--skip-boofcv", action="store_true")

@@ -6,7 +6,9 @@
 2. zxing-cpp on the whole grey photo (big photos only; dozens of codes come out at once).
 3. Rescue: every symbol a decoder located but could not read, and every finder triple no found code
    explains, is cut out upright (perspective or affine rectification), contrast stretched, and read
-   again: zxing-cpp with both binarisers, smoothed, sharpened, enlarged, pyzbar, pyzbar on a threshold.
+   again: first once each by zxing-cpp (cheap: a readable code behind false triples is not kept waiting),
+   then the most code-like of those left by the costlier readers (PATCH_READERS: histogram binariser,
+   unsharp-masked, ideal finders painted in, pyzbar, enlarged).
 4. Fallback passes over the whole photo, cheapest and most fruitful first: zxing-cpp on the equalised
    photo, on an unsharp-masked one, on the photo enlarged twice (small photos), pyzbar on an adaptive
    threshold and on a small copy, zxing-cpp with its global-histogram binariser. Each pass that finds a
@@ -29,7 +31,8 @@ import zxingcpp
 from PIL import Image, ImageFilter, ImageOps
 from pyzbar import pyzbar
 
-from domain.qr_finders import find_finders, finder_triples, looks_like_code, mapped, rectified, rectified_quad
+from domain.qr_finders import (find_finders, finder_triples, looks_like_code, triple_scores, mapped, painted, pair_triples, rectified,
+                               rectified_quad)
 
 MAX_SIDE = 4096  # bigger photos are reduced first: 16 MP keeps 2 mm modules of 6–12 cards over 10 px wide
 BUDGET_MS = 200.0  # CPU ms: a pass that would pass it is skipped; keeps p95 under 250 ms for 1–12 MP photos
@@ -88,6 +91,8 @@ class _Run:
         self.found: list[tuple[str, Quad]] = []
         self.unread: list[Quad] = []  # symbols a decoder located but could not read
         self.triples: list = []  # finder triples no found code explains
+        self.pairs: list = []  # per two finders in no triple: the triples a hidden third finder would make
+        self.failed: list = []  # code-like finder triples cut out and read in vain
         self.added = 0
         self.trace: list[tuple[str, float, int]] = []  # (step, CPU ms spent so far, codes added): for the bench
 
@@ -101,7 +106,7 @@ class _Run:
 
     def unexplained(self) -> list:
         return [q for q in self.unread if not self._explained(quad_centre(q))] + \
-            [t for t in self.triples if not self._explained(_triple_centre(t, self.factor))]
+            [t for t in self.triples + self.failed if not self._explained(_triple_centre(t, self.factor))]
 
     def _explained(self, point: tuple[float, float]) -> bool:
         return any(inside(point, quad) for _, quad in self.found)
@@ -116,32 +121,74 @@ class _Run:
         self.trace.append(("zxing-work", self.spent_ms(), self.added))
         if self.done():
             return
-        self.triples = [t for t in finder_triples(find_finders(self.work))
-                        if not self._explained(_triple_centre(t, self.factor))]
+        finders = find_finders(self.work)
+        triples = finder_triples(finders)
+        self.triples = [t for t in triples if not self._explained(_triple_centre(t, self.factor))]
+        used = {(id(a), id(b)) for t in triples for a in t for b in t}
+        self.pairs = [options for options in pair_triples(finders, used)
+                      if not any(self._explained(_triple_centre(t, self.factor)) for t in options)]
         self.trace.append(("scout", self.spent_ms(), len(self.triples)))
 
     def rescue(self) -> None:
-        """Cut out and read again every unread symbol and every finder triple no found code explains."""
+        """Cut out and read again every unread symbol and every finder triple no found code explains: first
+        one cheap read of each cut-out (a readable code behind false triples costs ~1 ms, not the ~50 ms a
+        false triple's every-reader attempt costs), then every reader on those left, most code-like first."""
         added = 0
+        left = []  # (patch, coefficients, triple or None) that the cheap read did not read
         for quad in [q for q in self.unread if not self._explained(quad_centre(q))]:
             if self.done():
                 break
             if _area(quad) < 64:
                 continue
             patch, coefficients = rectified_quad(self.grey, quad)
-            self.merge(_mapped(_read_patch(patch), coefficients))
+            self.merge(_mapped(_read_cheap(patch), coefficients))
             added += self.added
-        for triple in list(self.triples)[:MAX_TRIPLES]:
-            if self.done():
-                break
+            if not self.added:
+                left.append((patch, coefficients, None))
+        candidates = []  # (finders seen, contrast, triple): every code-like triple, best first
+        pending = list(self.triples) + [t for options in self.pairs for t in options]
+        pixels = np.asarray(self.grey) if pending else None
+        self.triples, self.pairs = [], []  # the same cut-out of the same photo reads the same: once is enough
+        pending = [t for t in pending[:MAX_CUTS] if not self._explained(_triple_centre(t, self.factor))]
+        for seen, contrast, triple in zip(*triple_scores(pixels, pending, 1 / self.factor), pending):
+            if seen >= 2:
+                candidates.append((int(seen), float(contrast), triple))
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        looked = 0
+        for _, _, triple in candidates:
+            if self.done() or looked >= MAX_CHEAP:
+                self.failed.append(triple)
+                continue
             if self._explained(_triple_centre(triple, self.factor)):
                 continue
-            patch, coefficients = rectified(self.grey, triple, 1 / self.factor)
-            if not looks_like_code(patch, triple):
-                self.triples.remove(triple)
-                continue
-            self.merge(_mapped(_read_patch(patch), coefficients))
+            # the cheap read on a coarser cut-out (4 px a module: less than half the pixels to warp)
+            patch, coefficients = rectified(self.grey, triple, 1 / self.factor, per_module=4)
+            looked += 1
+            self.merge(_mapped(_read_cheap(patch), coefficients))
             added += self.added
+            if not self.added:
+                left.append((None, None, triple))
+        reads = 0
+        for patch, coefficients, triple in left:
+            if triple is not None and (self.done() or reads >= MAX_TRIPLES):
+                self.failed.append(triple)
+                continue
+            if self.done():
+                break
+            if triple is None:
+                if self._explained(quad_centre(mapped(coefficients, [(patch.width / 2, patch.height / 2)]))):
+                    continue
+            else:
+                if self._explained(_triple_centre(triple, self.factor)):
+                    continue
+                patch, coefficients = rectified(self.grey, triple, 1 / self.factor)
+                if not looks_like_code(patch, triple):
+                    continue
+            reads += triple is not None
+            self.merge(_mapped(_read_patch(patch, triple, skip_cheap=True), coefficients))
+            added += self.added
+            if triple is not None and not self.added:
+                self.failed.append(triple)
         self.added = added
         self.trace.append(("rescue", self.spent_ms(), added))
 
@@ -172,17 +219,35 @@ def _mapped(symbols: list[tuple[str, Quad]], coefficients: list[float]) -> list[
     return [(text, mapped(coefficients, quad)) for text, quad in symbols]
 
 
-def _read_patch(patch: Image.Image) -> list[tuple[str, Quad]]:
-    """A cut-out code read by zxing-cpp with both binarisers, smoothed, sharpened, enlarged, and by zbar: the
-    first that reads it."""
-    for attempt in (lambda p: zxing(p)[0],
-                    lambda p: zxing(p, binarizer=zxingcpp.Binarizer.GlobalHistogram)[0],
-                    lambda p: zxing(p.filter(ImageFilter.GaussianBlur(1.2)))[0],
-                    lambda p: zbar(p)[0],
-                    lambda p: zbar(adaptive_threshold(p, 12, 4))[0],
-                    lambda p: zxing(p.filter(ImageFilter.UnsharpMask(4, 150, 0)))[0],
-                    lambda p: zxing(p.resize((p.width * 2, p.height * 2), Image.BICUBIC), 2.0)[0]):
-        symbols = attempt(patch)
+def _read_cheap(patch: Image.Image) -> list[tuple[str, Quad]]:
+    """A cut-out read once by zxing-cpp (~1 ms): most readable cut-outs read here."""
+    return zxing(patch)[0]
+
+
+# (name, painted, reader) tried in turn on a cut-out _read_cheap could not read, in the order of reads won per ms
+# (counted on generator B's tuning seed and BoofCV: unsharp masking wins most; smoothing, pyzbar on a threshold
+# and pyzbar or the histogram binariser on the painted cut-out won nothing the others missed, and were dropped).
+# `painted`: on the cut-out with ideal finders painted in (finder triples only).
+PATCH_READERS: tuple[tuple[str, bool, Callable], ...] = (
+    ("zxing-histogram", False, lambda p: zxing(p, binarizer=zxingcpp.Binarizer.GlobalHistogram)[0]),
+    ("zxing-sharpened", False, lambda p: zxing(p.filter(ImageFilter.UnsharpMask(4, 150, 0)))[0]),
+    ("painted-zxing", True, lambda p: zxing(p)[0]),
+    ("zbar", False, lambda p: zbar(p)[0]),
+    ("zxing-enlarged", False, lambda p: zxing(p.resize((p.width * 2, p.height * 2), Image.BICUBIC), 2.0)[0]),
+)
+
+
+def _read_patch(patch: Image.Image, triple=None, skip_cheap: bool = False) -> list[tuple[str, Quad]]:
+    """A cut-out code read by the first of `_read_cheap` and PATCH_READERS that reads it (the painted ones for
+    a cut-out of a finder triple only). `skip_cheap`: `_read_cheap` has already failed on it."""
+    if not skip_cheap:
+        symbols = _read_cheap(patch)
+        if symbols:
+            return symbols
+    for _, on_painted, reader in PATCH_READERS:
+        if on_painted and triple is None:
+            continue
+        symbols = reader(painted(patch, triple) if on_painted else patch)
         if symbols:
             return symbols
     return []
@@ -229,12 +294,15 @@ def _resized(image: Image.Image, max_side: int) -> tuple[Image.Image, float]:
                         reducing_gap=2.0), scale
 
 
-def zxing(grey: Image.Image, scale: float = 1.0, binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
-          ) -> tuple[list[tuple[str, Quad]], list[Quad]]:
-    """zxing-cpp's QR symbols in `grey` (corners divided by `scale`), and the quads of those it could not read."""
+def zxing(grey: Image.Image, scale: float = 1.0, binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage,
+          downscale: bool = True) -> tuple[list[tuple[str, Quad]], list[Quad]]:
+    """zxing-cpp's QR symbols in `grey` (corners divided by `scale`), and the quads of those it could not read.
+    `downscale=False` skips zxing's own pyramid of smaller copies (when a smaller copy was already read):
+    ~40 % less time. try_rotate is off: the QR detector finds codes at any angle without it (~20 % less)."""
     symbols, unreadable = [], []
     for code in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False,
-                                       binarizer=binarizer, return_errors=True):
+                                       try_rotate=False, try_downscale=downscale, binarizer=binarizer,
+                                       return_errors=True):
         pos = code.position
         quad = [(p.x / scale, p.y / scale) for p in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)]
         if code.valid:
@@ -299,15 +367,17 @@ def sharpened(grey: Image.Image) -> Image.Image:
 
 
 def _zxing_on(prepare: Callable[[Image.Image], Image.Image], binarizer=zxingcpp.Binarizer.LocalAverage):
-    return lambda run: zxing(prepare(run.grey), binarizer=binarizer)
+    return lambda run: zxing(prepare(run.grey), binarizer=binarizer, downscale=run.factor == 1)
 
 
 WORK_SIDE = 2600  # the finder scout looks at the grey reduced by a whole factor to at most this
-MAX_TRIPLES = 6  # finder triples cut out per round (a cluttered table can show many false ones)
+MAX_TRIPLES = 10  # finder triples read by every reader per round (a cluttered table can show many false ones)
+MAX_CHEAP = 60  # code-like finder triples given one cheap read per round
+MAX_CUTS = 160  # finder triples (real, or two finders and a guessed third) cut out and scored per round
 PATIENCE = 2  # passes in a row that add nothing before stopping (when nothing code-like is left unexplained)
 ENLARGE_MAX_MP = 3.2  # enlarging pays off for small photos (tiny modules); in big ones zxing already sees them
 # Costs are CPU milliseconds per megapixel measured on the 2-core development machine; only their order matters much.
-FULL = Pass("zxing", lambda run: zxing(run.grey), lambda g: 4 * _megapixels(g))
+FULL = Pass("zxing", lambda run: zxing(run.grey, downscale=False), lambda g: 3 * _megapixels(g))
 PASSES: tuple[Pass, ...] = (
     Pass("zxing-equalised", _zxing_on(ImageOps.equalize), lambda g: 7 * _megapixels(g)),
     Pass("zxing-sharpened", _zxing_on(sharpened), lambda g: 8 * _megapixels(g)),

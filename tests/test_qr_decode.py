@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bench import phone_photos_b
 from bench.phone_photos import no_card_photo, tier_photo
 from bench.qr_decode import boofcv_labels, raw_pyzbar, score_boofcv
 from domain.cards import CARD_MM, DPI, CardInfo, card_image, card_png, mm, sheet_pages, write_sheets
@@ -172,6 +173,28 @@ def test_hard_phone_photos_are_mostly_read_and_never_misread():
         false += len(texts_read - set(payloads))
     assert false == 0
     assert found >= 0.75 * codes, (found, codes)
+
+
+def test_generator_b_hard_photos_are_mostly_read_and_never_misread():
+    """Generator B (bench/phone_photos_b.py: drawn independently from the issue's text) at small phone sizes."""
+    codes, found, false = 0, 0, 0
+    for seed in range(7001, 7004):
+        data, payloads = phone_photos_b.photo(seed, "hard", size=(1600, 1200) if seed % 2 else (1080, 1920))
+        texts_read = texts(decode_photo(open_photo(data)))
+        codes += len(payloads)
+        found += len(texts_read & set(payloads))
+        false += len(texts_read - set(payloads))
+    assert codes >= 6
+    assert false == 0
+    assert found >= 0.75 * codes, (found, codes)
+
+
+def test_generator_b_draws_the_same_photo_from_the_same_seed_and_real_card_payloads():
+    first, payloads = phone_photos_b.photo(11, "medium", size=(640, 480))
+    assert phone_photos_b.photo(11, "medium", size=(640, 480)) == (first, payloads)
+    assert phone_photos_b.photo(12, "medium", size=(640, 480))[0] != first
+    assert all(re.fullmatch(r"SK2\.[0-9A-Z]\.[A-Z0-9]{7,9}\.\d\.[A-Z2-7]{10}", p) for p in payloads)
+    assert all(verify_qr(p, phone_photos_b.KEYS) for p in payloads)
 
 
 def test_photos_with_no_card_decode_to_nothing():

@@ -34,6 +34,8 @@ MASKS = (
     lambda i, j: ((i + j) % 2 + (i * j) % 3) % 2 == 0,
 )
 _GF = reedsolo.init_tables(prim=0x11D, generator=2, c_exp=8)
+_LOG, _EXP = np.array(_GF[0], dtype=np.int64), np.array(_GF[1], dtype=np.int64)
+_POWERS = np.arange(256)
 
 
 class _Unreadable(Exception):
@@ -192,26 +194,67 @@ def read_data(hard: np.ndarray, conf: np.ndarray, version: int, level: int, mask
 def correct(block: bytearray, weights: np.ndarray, nsym: int, margin: int) -> bytearray | None:
     """The block corrected with erasures + 2·errors ≤ nsym − margin, or None.
 
-    Errors only first; then the 2, 4, 6 … least confident codewords (of those not fully trusted) as erasures.
+    Errors only first; then every codeword below half confidence as erasures; then the 2, 4, 6 … least
+    confident codewords (of those not fully trusted).
     """
-    reedsolo.gf_log, reedsolo.gf_exp, reedsolo.field_charac = _GF
-    if reedsolo.rs_check(block, nsym):
+    if not _poly_at(block, _POWERS[:nsym]).any():
         return block
     budget = nsym - margin
     doubtful = [int(i) for i in np.argsort(weights, kind="stable") if weights[i] < 1]
-    attempts = [[]] + [doubtful[:k] for k in range(2, min(budget, len(doubtful)) + 1, 2)]
-    if len(doubtful) <= budget and len(doubtful) % 2:
-        attempts.append(doubtful)
-    for erased in attempts:
-        try:
-            msg, ecc, _ = reedsolo.rs_correct_msg(block, nsym, erase_pos=erased)
-        except reedsolo.ReedSolomonError:
+    counts = [0, min(int((weights < 0.5).sum()), budget)]
+    counts += [k for k in range(2, min(budget, len(doubtful)) + 1, 2)] + [min(budget, len(doubtful))]
+    for count in dict.fromkeys(counts):
+        erased = doubtful[:count]
+        fixed = _decode(block, nsym, erased)
+        if fixed is None:
             continue
-        fixed = msg + ecc
         errors = sum(1 for i, (a, b) in enumerate(zip(fixed, block)) if a != b and i not in erased)
-        if len(erased) + 2 * errors <= budget and reedsolo.rs_check(fixed, nsym):
+        if len(erased) + 2 * errors <= budget and _rs_check(fixed, nsym):
             return fixed
     return None
+
+
+def _poly_at(poly: bytes | list[int], powers: np.ndarray) -> np.ndarray:
+    """The values in GF(256) of a polynomial (highest degree first) at α^p for each p in `powers`."""
+    coeffs = np.asarray(poly, dtype=np.int64)
+    nonzero = np.flatnonzero(coeffs)
+    degrees = len(coeffs) - 1 - nonzero
+    terms = _EXP[(_LOG[coeffs[nonzero]] + np.outer(powers, degrees)) % 255]
+    return np.bitwise_xor.reduce(terms, axis=1) if len(nonzero) else np.zeros(len(powers), dtype=np.int64)
+
+
+def _decode(block: bytearray, nsym: int, erased: list[int]) -> bytearray | None:
+    """reedsolo's errors-and-erasures decoder (fcr 0), with the syndromes and Chien search done in numpy."""
+    n = len(block)
+    msg = bytearray(block)
+    for i in erased:
+        msg[i] = 0
+    synd = _poly_at(msg, _POWERS[:nsym])
+    if not synd.any():
+        return msg
+    synd = [0] + synd.tolist()
+    _use_qr_field()
+    try:
+        forney = reedsolo.rs_forney_syndromes(synd, erased, n)
+        locator = reedsolo.rs_find_error_locator(forney, nsym, erase_count=len(erased))
+        roots = np.flatnonzero(_poly_at(locator[::-1], _POWERS[:n]) == 0)
+        if len(roots) != len(locator) - 1:
+            return None
+        fixed = reedsolo.rs_correct_errata(msg, synd, erased + [n - 1 - int(i) for i in roots])
+    except (reedsolo.ReedSolomonError, ZeroDivisionError, ValueError):
+        return None
+    return None if _poly_at(fixed, _POWERS[:nsym]).any() else fixed
+
+
+def _rs_check(codeword: bytearray, nsym: int) -> bool:
+    """reedsolo's own check that the codeword is one (all syndromes zero)."""
+    _use_qr_field()
+    return reedsolo.rs_check(codeword, nsym)
+
+
+def _use_qr_field() -> None:
+    """Point reedsolo's module-wide tables at the QR field (another user may have set its own)."""
+    reedsolo.gf_log, reedsolo.gf_exp, reedsolo.field_charac = _GF
 
 
 class _Bits:

@@ -150,6 +150,8 @@ def read_grid(dark: np.ndarray, confidence: np.ndarray | None, margin: int) -> s
         hard, conf = soft > 0.5, np.clip(np.abs(soft - 0.5) * 2, 0, 1)
     if confidence is not None:
         conf = np.clip(np.asarray(confidence, dtype=float), 0, 1)
+        if conf.shape != dark.shape:
+            return None
     for level, mask in format_candidates(hard, conf):
         text = read_data(hard, conf, version, level, mask, margin)
         if text:
@@ -159,6 +161,8 @@ def read_grid(dark: np.ndarray, confidence: np.ndarray | None, margin: int) -> s
 
 def format_candidates(hard: np.ndarray, conf: np.ndarray) -> list[tuple[int, int]]:
     """(level, mask) pairs within 3 bit errors of a format copy (at most one per copy), nearest first.
+
+    When the copies disagree, both formats are tried: only the RS blocks and the padding can tell.
 
     A bit costs its confidence when it disagrees, and (1 − confidence)/2 either way, so an unknown copy is
     7.5 away from everything; the two copies' costs are added to rank the candidates.

@@ -167,11 +167,11 @@ def rectified(grey: Image.Image, triple: tuple[Finder, Finder, Finder], scale: f
     `per_module` pixels a module with `quiet` modules around it, contrast stretched; and the affine map
     (PIL's six coefficients) from the cut-out's pixels to `grey`'s."""
     corner, right, down = triple
-    modules_apart = _modules_apart(triple)
+    apart = modules_apart(triple)
     ox, oy = corner.x / scale, corner.y / scale
-    rx, ry = (right.x - corner.x) / scale / modules_apart, (right.y - corner.y) / scale / modules_apart
-    dx, dy = (down.x - corner.x) / scale / modules_apart, (down.y - corner.y) / scale / modules_apart
-    side = modules_apart + 7 + 2 * quiet
+    rx, ry = (right.x - corner.x) / scale / apart, (right.y - corner.y) / scale / apart
+    dx, dy = (down.x - corner.x) / scale / apart, (down.y - corner.y) / scale / apart
+    side = apart + 7 + 2 * quiet
     start = -(quiet + 3.5)  # the cut-out's (0, 0) in modules from the corner finder's centre
     coefficients = [rx / per_module, dx / per_module, ox + start * (rx + dx),
                     ry / per_module, dy / per_module, oy + start * (ry + dy)]
@@ -180,7 +180,7 @@ def rectified(grey: Image.Image, triple: tuple[Finder, Finder, Finder], scale: f
     return stretched(patch), coefficients
 
 
-def _modules_apart(triple: tuple[Finder, Finder, Finder]) -> float:
+def modules_apart(triple: tuple[Finder, Finder, Finder]) -> float:
     """Modules between the corner finder's centre and the others' (4 × version + 10), from the legs."""
     corner, right, down = triple
     legs = (math.hypot(right.x - corner.x, right.y - corner.y) + math.hypot(down.x - corner.x, down.y - corner.y)) / 2
@@ -229,96 +229,6 @@ def _homography(dst: list[Point], src: list[Point]) -> list[float]:
     return np.linalg.solve(np.array(rows, dtype=np.float64), np.array(targets, dtype=np.float64)).tolist()
 
 
-def looks_like_code(patch: Image.Image, triple: tuple[Finder, Finder, Finder], per_module: int = 6,
-                    quiet: int = 5) -> bool:
-    """Whether a cut-out of `rectified` shows at least two of its three finders (see `code_score`)."""
-    return code_score(patch, triple, per_module, quiet)[0] >= 2
-
-
-def code_score(patch: Image.Image, triple: tuple[Finder, Finder, Finder], per_module: int = 6,
-               quiet: int = 5) -> tuple[int, float]:
-    """(finders seen, their summed contrast) in a cut-out of `rectified`: a finder is seen where a dark centre
-    and a dark ring lie inside a light ring, 40 grey levels apart (text and cloth that fooled the scout rarely
-    show two or three). Cut-outs are read in this order, the most code-like first."""
-    pixels = np.asarray(patch, dtype=np.float32)
-    apart = _modules_apart(triple)
-    seen, total = 0, 0.0
-    for mx, my in ((0, 0), (apart, 0), (0, apart)):
-        cx, cy = (quiet + 3.5 + mx) * per_module, (quiet + 3.5 + my) * per_module
-
-        def ring(radius: float) -> float:
-            """Mean grey on the square ring `radius` modules from the finder's centre."""
-            r = radius * per_module
-            xs = np.clip(np.array([cx - r, cx + r, cx, cx, cx - r, cx + r, cx - r, cx + r]), 0, pixels.shape[1] - 1)
-            ys = np.clip(np.array([cy, cy, cy - r, cy + r, cy - r, cy - r, cy + r, cy + r]), 0, pixels.shape[0] - 1)
-            return float(pixels[ys.astype(int), xs.astype(int)].mean())
-
-        centre = float(pixels[min(int(cy), pixels.shape[0] - 1), min(int(cx), pixels.shape[1] - 1)])
-        contrast = min(ring(2) - centre, ring(2) - ring(3))
-        seen += contrast > 40
-        total += max(0.0, contrast)
-    return seen, total
-
-
-def triple_score(pixels: np.ndarray, triple: tuple[Finder, Finder, Finder], scale: float) -> tuple[int, float]:
-    """`code_score` of the cut-out `rectified` would make, from 51 pixels sampled in the grey photo's `pixels`
-    (a numpy array, made once per photo) without cutting
-    anything out (~50 µs instead of several ms): contrasts are scaled by the spread of the samples, as the
-    cut-out's stretch would."""
-    corner, right, down = triple
-    apart = _modules_apart(triple)
-    ox, oy = corner.x / scale, corner.y / scale
-    rx, ry = (right.x - corner.x) / scale / apart, (right.y - corner.y) / scale / apart
-    dx, dy = (down.x - corner.x) / scale / apart, (down.y - corner.y) / scale / apart
-    offsets = [(0, 0)] + [(sx * r, sy * r) for r in (2, 3) for sx, sy in
-                          ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1))]
-    mods = np.array([(mx + ax, my + ay) for mx, my in ((0, 0), (apart, 0), (0, apart)) for ax, ay in offsets])
-    xs = np.clip(ox + mods[:, 0] * rx + mods[:, 1] * dx, 0, pixels.shape[1] - 1).astype(int)
-    ys = np.clip(oy + mods[:, 0] * ry + mods[:, 1] * dy, 0, pixels.shape[0] - 1).astype(int)
-    values = pixels[ys, xs].astype(np.float32).reshape(3, 17)
-    spread = float(values.max() - values.min())
-    if spread < 8:
-        return 0, 0.0
-    values *= 255 / spread
-    centre, light, dark = values[:, 0], values[:, 1:9].mean(axis=1), values[:, 9:].mean(axis=1)
-    contrast = np.minimum(light - centre, light - dark)
-    return int((contrast > 40).sum()), float(np.clip(contrast, 0, None).sum())
-
-
-_OFFSETS = np.array([(0, 0)] + [(sx * r, sy * r) for r in (2, 3) for sx, sy in
-                                 ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1))],
-                    dtype=np.float64)
-
-
-def triple_scores(pixels: np.ndarray, triples: list, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """`triple_score` of many triples at once (one numpy pass: ~20 times cheaper than one call per triple)."""
-    if not triples:
-        return np.zeros(0, dtype=int), np.zeros(0)
-    geometry = np.array([(c.x, c.y, r.x, r.y, d.x, d.y, _modules_apart((c, r, d))) for c, r, d in triples],
-                        dtype=np.float64)
-    ox, oy = geometry[:, 0] / scale, geometry[:, 1] / scale
-    apart = geometry[:, 6]
-    rx, ry = (geometry[:, 2] - geometry[:, 0]) / scale / apart, (geometry[:, 3] - geometry[:, 1]) / scale / apart
-    dx, dy = (geometry[:, 4] - geometry[:, 0]) / scale / apart, (geometry[:, 5] - geometry[:, 1]) / scale / apart
-    # module coordinates of the 51 samples: (triple, finder, sample)
-    mx = _OFFSETS[None, None, :, 0] + np.stack([0 * apart, apart, 0 * apart], axis=1)[:, :, None]
-    my = _OFFSETS[None, None, :, 1] + np.stack([0 * apart, 0 * apart, apart], axis=1)[:, :, None]
-    xs = ox[:, None, None] + mx * rx[:, None, None] + my * dx[:, None, None]
-    ys = oy[:, None, None] + mx * ry[:, None, None] + my * dy[:, None, None]
-    xs = np.clip(xs, 0, pixels.shape[1] - 1).astype(int)
-    ys = np.clip(ys, 0, pixels.shape[0] - 1).astype(int)
-    values = pixels[ys, xs].astype(np.float32)
-    spread = values.max(axis=(1, 2)) - values.min(axis=(1, 2))
-    values *= (255 / np.maximum(spread, 1))[:, None, None]
-    centre, light, dark = values[:, :, 0], values[:, :, 1:9].mean(axis=2), values[:, :, 9:].mean(axis=2)
-    contrast = np.minimum(light - centre, light - dark)
-    seen = (contrast > 40).sum(axis=1)
-    total = np.clip(contrast, 0, None).sum(axis=1)
-    flat = spread < 8
-    seen[flat], total[flat] = 0, 0.0
-    return seen, total
-
-
 def pair_triples(finders: list[Finder], used: set[int]) -> list[list[tuple[Finder, Finder, Finder]]]:
     """For every two finders that could be one code's (similar modules, 10–40 modules apart side by side or
     14–56 across; versions 1–7) and are not both in one triple: the triples their code would make with its third finder, which glare,
@@ -363,7 +273,7 @@ def painted(patch: Image.Image, triple: tuple[Finder, Finder, Finder], per_modul
     """A cut-out of `rectified` with ideal finder patterns (and their light separators) painted over the
     three places: glare, blur or a shadow's edge over a finder no longer hides the code from the decoders."""
     pixels = np.array(patch, dtype=np.uint8)
-    apart = _modules_apart(triple)
+    apart = modules_apart(triple)
     pattern = np.full((9, 9), 255, dtype=np.uint8)
     pattern[1:8, 1:8] = 0
     pattern[2:7, 2:7] = 255
@@ -378,3 +288,4 @@ def painted(patch: Image.Image, triple: tuple[Finder, Finder, Finder], per_modul
         if xe > xs and ye > ys:
             pixels[ys:ye, xs:xe] = block[ys - y0:ye - y0, xs - x0:xe - x0]
     return Image.fromarray(pixels, "L")
+

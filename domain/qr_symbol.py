@@ -132,10 +132,10 @@ def blocks(version: int, level: int) -> tuple[int, int, list[tuple[np.ndarray, i
 
 def read_symbol(dark: np.ndarray, confidence: np.ndarray | None = None) -> str | None:
     """The text of the QR whose N×N module grid is `dark` (True/1.0 = dark); None when it cannot be read safely."""
-    return read_grid(dark, confidence, MARGIN)
+    return read_with_margin(dark, confidence, MARGIN)
 
 
-def read_grid(dark: np.ndarray, confidence: np.ndarray | None, margin: int) -> str | None:
+def read_with_margin(dark: np.ndarray, confidence: np.ndarray | None, margin: int) -> str | None:
     """`read_symbol` with the RS safety margin given (for measuring false reads)."""
     dark = np.asarray(dark)
     if dark.ndim != 2 or dark.shape[0] != dark.shape[1]:

@@ -5,6 +5,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -15,7 +16,8 @@ from domain.cards import CARD_MM, DPI, CardInfo, card_image, card_png, mm, sheet
 from domain.images import open_photo
 from domain.qr import qr_payload, verify_qr
 from domain.qr_decode import Found, decode_all, decode_photo, inside, quad_centre
-from domain.qr_finders import find_finders, finder_triples, looks_like_code, rectified
+from domain.qr_finders import find_finders, finder_triples, rectified
+from domain.qr_grid import triple_grids
 from simulator.photos import phone_photo, photo_with_exif_rotation, render_photo
 
 BOOFCV = Path(__file__).resolve().parents[1].parent / "shared" / "qr-photos" / "boofcv-qrcodes-v3"
@@ -210,7 +212,8 @@ def test_the_finder_scout_cuts_a_tilted_code_out_upright_and_it_reads_back(cards
     finders = find_finders(scene)
     (triple,) = finder_triples(finders)
     patch, _ = rectified(scene, triple, 1.0)
-    assert looks_like_code(patch, triple)
+    ((grid, fit),) = triple_grids(np.asarray(scene), [triple], 1.0)
+    assert grid.size == 25 and fit > 0.8
     assert texts(decode_photo(patch.convert("RGB"))) == {payloads[0]}
 
 

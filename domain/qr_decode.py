@@ -1,8 +1,9 @@
 """Find every QR code in a phone photo of check-in cards: an adaptive pipeline under a CPU budget.
 
 1. First look: zxing-cpp on a working copy (photos over WORK_SIDE halved: cheap when there is no card),
-   and the finder scout (domain/qr_finders.py) on the same copy. Nothing found, nothing unreadable and
-   no three finders that make a code: the photo has no card (a face, a lunch tray) and decoding stops.
+   and the finder scout (domain/qr_finders.py) on the same copy. Nothing found, nothing unreadable, no
+   three finders that make a code and no two whose code (its third finder guessed: glare) looks real: the
+   photo has no card (a face, a lunch tray) and decoding stops.
 2. zxing-cpp on the whole grey photo (big photos only; dozens of codes come out at once).
 3. Rescue: every symbol a decoder located but could not read, and every finder triple no found code
    explains, gets a module grid (domain/qr_grid.py) scored on the code's function patterns; those that look
@@ -196,8 +197,7 @@ class _Run:
                 self.merge([(reading.text, reading.corners)])
                 added += self.added
                 continue
-            if reading.fit < FITS_CODE:
-                self.failed += [triple] if triple is not None else []
+            if reading.fit < FITS_CODE:  # not a code: text, cloth, a card's picture
                 continue
             if triple is not None:
                 patch, coefficients = rectified(self.grey, triple, 1 / self.factor)

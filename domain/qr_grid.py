@@ -2,11 +2,14 @@
 
 zxing-cpp and zbar binarise the whole cut-out and fit their own grid; under a glare spot, a shadow's edge or
 a perspective the three finders do not describe, that grid drifts or the clipped modules count as errors.
-Here the grid is fitted to the code: the three finder centres are refined against the finder's template,
-the alignment pattern (versions 2 and up) is looked for where they predict it, and the four points give a
-homography from module coordinates to the photo. Each module is sampled at its centre and thresholded
-against its neighbourhood; modules in flat, clipped or low-contrast places get a low confidence, which
-domain/qr_symbol.py turns into Reed–Solomon erasures (an erasure costs half an error).
+Here the grid is a map from module coordinates to the photo's pixels, scored by how well the photo shows the
+code's function patterns where it puts them (fit_score: finders with separators, timing lines, alignment
+patterns; ~20 µs a grid, many at once). The score says whether three finders make a code at all and which
+version; the grid is then fitted: finder centres refined on the finder's template, the alignment pattern
+looked for, and the four anchor points moved until the function patterns fit best (perspective, a bent
+card, a finder hidden by glare and guessed). Each module is sampled at its centre against its 3×3-module
+neighbourhood; modules in flat or clipped places get a low confidence, which domain/qr_symbol.py turns into
+Reed–Solomon erasures (an erasure costs half an error).
 """
 from __future__ import annotations
 
@@ -52,17 +55,12 @@ class Grid:
 
 def fitted(modules: list[Point], pixels: list[Point]) -> np.ndarray:
     """The 3×3 map taking module coordinates to pixels: affine from three point pairs, a homography from four."""
-    if len(modules) == 3:
-        a = np.array([[u, v, 1.0] for u, v in modules])
-        px = np.linalg.solve(a, np.array([x for x, _ in pixels]))
-        py = np.linalg.solve(a, np.array([y for _, y in pixels]))
-        return np.array([px, py, [0.0, 0.0, 1.0]])
-    rows, targets = [], []
-    for (u, v), (x, y) in zip(modules, pixels):
-        rows += [[u, v, 1, 0, 0, 0, -x * u, -x * v], [0, 0, 0, u, v, 1, -y * u, -y * v]]
-        targets += [x, y]
-    h = np.linalg.solve(np.array(rows, dtype=np.float64), np.array(targets, dtype=np.float64))
-    return np.append(h, 1.0).reshape(3, 3)
+    if len(modules) == 4:
+        return homographies(np.array(modules, dtype=np.float64), np.array([pixels], dtype=np.float64))[0]
+    a = np.array([[u, v, 1.0] for u, v in modules])
+    px = np.linalg.solve(a, np.array([x for x, _ in pixels]))
+    py = np.linalg.solve(a, np.array([y for _, y in pixels]))
+    return np.array([px, py, [0.0, 0.0, 1.0]])
 
 
 def sample(pixels: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:

@@ -34,10 +34,10 @@ from PIL import Image, ImageFilter, ImageOps
 from pyzbar import pyzbar
 
 from domain.qr_finders import find_finders, finder_triples, mapped, painted, pair_triples, rectified, rectified_quad
-from domain.qr_grid import quad_grid, read_grid, triple_grids
+from domain.qr_grid import fit_score, quad_grid, read_grid, triple_grids
 
 MAX_SIDE = 4096  # bigger photos are reduced first: 16 MP keeps 2 mm modules of 6–12 cards over 10 px wide
-BUDGET_MS = 200.0  # CPU ms: a pass that would pass it is skipped; keeps p95 under 250 ms for 1–12 MP photos
+BUDGET_MS = 170.0  # CPU ms: a pass that would pass it is skipped; p95 ~185–210 ms here, margin for a slower CPU
 
 Quad = list[tuple[float, float]]
 
@@ -150,7 +150,7 @@ class _Run:
         (domain/qr_grid.py), and the costlier readers on the cut-out. A triple whose grid shows no finders,
         timing and alignment patterns (text, cloth) is left after the cheap look."""
         added = 0
-        left = []  # (grid, triple or None, patch, coefficients): what the cheap read did not read
+        left = []  # (fit score, grid, triple or None, patch, coefficients): what the cheap read did not read
         pixels = self.pixels()
         for quad in [q for q in self.unread if not self._explained(quad_centre(q))]:
             if self.done():
@@ -161,7 +161,8 @@ class _Run:
             self.merge(_mapped(_read_cheap(patch), coefficients))
             added += self.added
             if not self.added:
-                left.append((quad_grid(pixels, quad), None, patch, coefficients))
+                grid = quad_grid(pixels, quad)
+                left.append((fit_score(pixels, grid), grid, None, patch, coefficients))
         pending = list(self.triples) + [t for options in self.pairs for t in options]
         self.triples, self.pairs = [], []  # the same cut-out of the same photo reads the same: once is enough
         pending = [t for t in pending[:MAX_CUTS] if not self._explained(_triple_centre(t, self.factor))]
@@ -183,9 +184,10 @@ class _Run:
             self.merge(_mapped(_read_cheap(patch), coefficients))
             added += self.added
             if not self.added:
-                left.append((grid, triple, None, None))
+                left.append((score, grid, triple, None, None))
         reads = 0
-        for grid, triple, patch, coefficients in left:
+        left.sort(key=lambda item: item[0], reverse=True)  # a decoder's misplaced quad waits behind a good triple
+        for score, grid, triple, patch, coefficients in left:
             if self.done() or reads >= MAX_TRIPLES:
                 self.failed += [triple] if triple is not None else []
                 continue

@@ -231,9 +231,10 @@ def _homography(dst: list[Point], src: list[Point]) -> list[float]:
 
 def pair_triples(finders: list[Finder], used: set[int]) -> list[list[tuple[Finder, Finder, Finder]]]:
     """For every two finders that could be one code's (similar modules, 10–40 modules apart side by side or
-    14–56 across; versions 1–7) and are not both in one triple: the triples their code would make with its third finder, which glare,
-    a shadow's edge or blur hid from the scout (six places: either finder the corner, either side; or the two
-    across a diagonal). The third is virtual: the cut-out gets ideal finders painted in (`painted`)."""
+    14–56 across; versions 1–7) and are not both in one triple: the triples their code would make with its
+    third finder, which glare, a shadow's edge or blur hid from the scout (six places: either finder the
+    corner, either side; or the two across a diagonal). The third is virtual: its grid is fitted to the code
+    (domain/qr_grid.py) and the cut-out gets ideal finders painted in (`painted`)."""
     pairs = []
     free = [f for f in finders if f.module >= 1.2]
     for i, p in enumerate(free):

@@ -321,7 +321,8 @@ def _segment(bits: _Bits, mode: int, count: int, charset: str | None) -> str:
     """The characters of one numeric, alphanumeric, byte or kanji segment."""
     if mode == 1:
         out = []
-        for size, width, limit in [(3, 10, 1000)] * (count // 3) + [(count % 3, 1 + 3 * (count % 3), 10 ** (count % 3))]:
+        groups = [(3, 10, 1000)] * (count // 3) + [(count % 3, 1 + 3 * (count % 3), 10 ** (count % 3))]
+        for size, width, limit in groups:
             if size:
                 value = bits.take(width)
                 if value >= limit:

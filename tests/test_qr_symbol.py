@@ -184,7 +184,8 @@ def test_anything_after_the_terminator_but_the_standard_padding_is_refused():
     numeric = "0001" + f"{3:010b}" + f"{123:010b}" + "0000"
     assert qs.parse(bits_to_bytes(numeric, 19), 1) == "123"
     padded = bits_to_bytes(numeric, 19)
-    for broken in (padded[:-1] + b"\x11", padded[:4] + b"\x00" + padded[5:], padded[:3] + bytes([padded[3] | 1]) + padded[4:]):
+    for broken in (padded[:-1] + b"\x11", padded[:4] + b"\x00" + padded[5:],
+                   padded[:3] + bytes([padded[3] | 1]) + padded[4:]):
         with pytest.raises(qs._Unreadable):
             qs.parse(broken, 1)
 

@@ -24,6 +24,7 @@ from domain.qr_symbol import read_symbol
 
 Point = tuple[float, float]
 GLARE = 245  # a module this bright is clipped, or nearly (when the paper is darker)
+PAPER_CLIPPED = 0.35  # more of a grid's samples than this at GLARE: the paper itself is clipped, not glare
 
 _FINDER = np.ones((7, 7), dtype=np.float32)
 _FINDER[1:6, 1:6] = -1
@@ -249,7 +250,7 @@ def fit_scores(pixels: np.ndarray, matrices: np.ndarray, size: int) -> np.ndarra
     px = (m[:, 0, 0, None] * xs + m[:, 0, 1, None] * ys + m[:, 0, 2, None]) / w
     py = (m[:, 1, 0, None] * xs + m[:, 1, 1, None] * ys + m[:, 1, 2, None]) / w
     values = sample(pixels, px, py)
-    paper_clipped = (values >= GLARE).mean(axis=1, keepdims=True) > 0.35
+    paper_clipped = (values >= GLARE).mean(axis=1, keepdims=True) > PAPER_CLIPPED
     weight = 1.0 - ((values >= GLARE) & (expected > 0) & ~paper_clipped)
     pieces = piece.max() + 1
     index = (np.arange(len(m))[:, None] * pieces + piece).ravel()
@@ -276,13 +277,11 @@ def modules_of(pixels: np.ndarray, grid: Grid, window: int = 3) -> tuple[np.ndar
     values = sample(pixels, *grid.points(*np.meshgrid(cells, cells)))
     mean = _box_mean(values, window)
     deviation = np.sqrt(np.maximum(_box_mean(values * values, window) - mean * mean, 0))
-    low, high = mean - deviation, mean + deviation
     spread = np.percentile(values, 95) - np.percentile(values, 5)
-    half = np.maximum((high - low) / 2, max(4.0, spread / 8))
-    threshold = mean
-    darkness = np.clip(0.5 + (threshold - values) / (2 * half), 0, 1)
-    confidence = np.clip(np.abs(threshold - values) / half, 0, 1)
-    confidence[(high - low) < max(12.0, spread / 5)] *= 0.25
+    half = np.maximum(deviation, max(4.0, spread / 8))
+    darkness = np.clip(0.5 + (mean - values) / (2 * half), 0, 1)
+    confidence = np.clip(np.abs(mean - values) / half, 0, 1)
+    confidence[2 * deviation < max(12.0, spread / 5)] *= 0.25
     # glare: a patch of clipped modules says nothing, and its blooming edge little
     bright = np.pad(values >= _glare_level(values), 1)
     around = sum(bright[1 + dy:1 + dy + n, 1 + dx:1 + dx + n] for dy in (-1, 0, 1) for dx in (-1, 0, 1))
@@ -295,7 +294,7 @@ def modules_of(pixels: np.ndarray, grid: Grid, window: int = 3) -> tuple[np.ndar
 
 def _glare_level(values: np.ndarray) -> float:
     """The grey above which a sample is glare: GLARE, unless the paper itself is that bright (then none is)."""
-    return GLARE if (values >= GLARE).mean() <= 0.35 else 256.0
+    return GLARE if (values >= GLARE).mean() <= PAPER_CLIPPED else 256.0
 
 
 def _box_mean(values: np.ndarray, window: int) -> np.ndarray:

@@ -215,18 +215,27 @@ def rectified_quad(grey: Image.Image, quad: list[Point], side: int = 180, margin
     border = side * margin
     size = round(side + 2 * border)
     square = [(border, border), (border + side, border), (border + side, border + side), (border, border + side)]
-    coefficients = _homography(square, quad)
+    # PIL's perspective coefficients map the output (the square) to the input (the photo)
+    coefficients = homographies(np.array(square, dtype=float), np.array([quad], dtype=float))[0].ravel()[:8].tolist()
     patch = grey.transform((size, size), Image.PERSPECTIVE, coefficients, Image.BILINEAR, fillcolor=255)
     return stretched(patch), coefficients
 
 
-def _homography(dst: list[Point], src: list[Point]) -> list[float]:
-    """PIL's 8 perspective coefficients taking points `dst` (output) to `src` (input)."""
-    rows, targets = [], []
-    for (x, y), (u, v) in zip(dst, src):
-        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
-        targets += [u, v]
-    return np.linalg.solve(np.array(rows, dtype=np.float64), np.array(targets, dtype=np.float64)).tolist()
+def homographies(modules: np.ndarray, pixels: np.ndarray) -> np.ndarray:
+    """The 3×3 maps taking four points `modules` (4 × 2: a code's module coordinates, or any plane) to each set
+    of four points in `pixels` (sets × 4 × 2), solved all at once."""
+    count = pixels.shape[0]
+    u, v = modules[:, 0], modules[:, 1]
+    x, y = pixels[:, :, 0], pixels[:, :, 1]
+    a = np.zeros((count, 8, 8))
+    a[:, 0::2, 0], a[:, 0::2, 1], a[:, 0::2, 2] = u, v, 1
+    a[:, 1::2, 3], a[:, 1::2, 4], a[:, 1::2, 5] = u, v, 1
+    a[:, 0::2, 6], a[:, 0::2, 7] = -x * u, -x * v
+    a[:, 1::2, 6], a[:, 1::2, 7] = -y * u, -y * v
+    b = np.empty((count, 8))
+    b[:, 0::2], b[:, 1::2] = x, y
+    h = np.linalg.solve(a, b[:, :, None])[:, :, 0]
+    return np.concatenate([h, np.ones((count, 1))], axis=1).reshape(count, 3, 3)
 
 
 def pair_triples(finders: list[Finder], used: set[int]) -> list[list[tuple[Finder, Finder, Finder]]]:

@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 from qrcode.util import pattern_position
 
-from domain.qr_finders import Finder, modules_apart
+from domain.qr_finders import Finder, homographies, modules_apart
 from domain.qr_symbol import read_symbol
 
 Point = tuple[float, float]
@@ -187,22 +187,6 @@ def fit(pixels: np.ndarray, grid: Grid, steps: tuple[float, ...] = (0.5, 0.25, 0
             k = int(np.argmax(scores))
             best, points = (combined, together) if combined > scores[k] else (scores[k], trials[k])
     return Grid(homographies(anchors, points[None])[0], size)
-
-
-def homographies(modules: np.ndarray, pixels: np.ndarray) -> np.ndarray:
-    """The 3×3 maps taking four module points to each set of four pixel points (`pixels`: sets × 4 × 2)."""
-    count = pixels.shape[0]
-    u, v = modules[:, 0], modules[:, 1]
-    x, y = pixels[:, :, 0], pixels[:, :, 1]
-    a = np.zeros((count, 8, 8))
-    a[:, 0::2, 0], a[:, 0::2, 1], a[:, 0::2, 2] = u, v, 1
-    a[:, 1::2, 3], a[:, 1::2, 4], a[:, 1::2, 5] = u, v, 1
-    a[:, 0::2, 6], a[:, 0::2, 7] = -x * u, -x * v
-    a[:, 1::2, 6], a[:, 1::2, 7] = -y * u, -y * v
-    b = np.empty((count, 8))
-    b[:, 0::2], b[:, 1::2] = x, y
-    h = np.linalg.solve(a, b[:, :, None])[:, :, 0]
-    return np.concatenate([h, np.ones((count, 1))], axis=1).reshape(count, 3, 3)
 
 
 @cache

@@ -34,7 +34,7 @@ from PIL import Image, ImageFilter, ImageOps
 from pyzbar import pyzbar
 
 from domain.qr_finders import find_finders, finder_triples, mapped, painted, pair_triples, rectified, rectified_quad
-from domain.qr_grid import fit_score, quad_grid, read_grid, triple_grids
+from domain.qr_grid import quad_grid, read_grid, triple_grids
 
 MAX_SIDE = 4096  # bigger photos are reduced first: 16 MP keeps 2 mm modules of 6–12 cards over 10 px wide
 BUDGET_MS = 170.0  # CPU ms: a pass that would pass it is skipped; p95 ~185–210 ms here, margin for a slower CPU
@@ -161,8 +161,8 @@ class _Run:
             self.merge(_mapped(_read_cheap(patch), coefficients))
             added += self.added
             if not self.added:
-                grid = quad_grid(pixels, quad)
-                left.append((fit_score(pixels, grid), grid, None, patch, coefficients))
+                grid, score = quad_grid(pixels, quad)
+                left.append((score, grid, None, patch, coefficients))
         pending = list(self.triples) + [t for options in self.pairs for t in options]
         self.triples, self.pairs = [], []  # the same cut-out of the same photo reads the same: once is enough
         pending = [t for t in pending[:MAX_CUTS] if not self._explained(_triple_centre(t, self.factor))]

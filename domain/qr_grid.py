@@ -117,12 +117,12 @@ def triple_grids(pixels: np.ndarray, triples: list[tuple[Finder, Finder, Finder]
     return best
 
 
-def quad_grid(pixels: np.ndarray, quad: list[Point]) -> Grid:
+def quad_grid(pixels: np.ndarray, quad: list[Point]) -> tuple[Grid, float]:
     """The grid through the outer corners a decoder located (clockwise from top left), of the version (1–10)
-    whose function patterns the photo shows best."""
-    return max((Grid(fitted([(0.0, 0.0), (size, 0.0), (size, size), (0.0, size)], quad), size)
-                for size in range(21, 58, 4)),
-               key=lambda grid: fit_score(pixels, grid))
+    whose function patterns the photo shows best; and its fit_score."""
+    options = [Grid(fitted([(0.0, 0.0), (size, 0.0), (size, size), (0.0, size)], quad), size)
+               for size in range(21, 58, 4)]
+    return max(((grid, fit_score(pixels, grid)) for grid in options), key=lambda item: item[1])
 
 
 def _finder_modules(size: int) -> list[Point]:

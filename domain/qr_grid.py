@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from qrcode.util import pattern_position
 
 from domain.qr_finders import Finder, homographies, modules_apart
-from domain.qr_symbol import read_symbol
+from domain.qr_symbol import alignment_centres, read_symbol
 
 Point = tuple[float, float]
 GLARE = 245  # a module this bright is clipped, or nearly (when the paper is darker)
@@ -204,17 +203,11 @@ def function_pattern(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     for i in range(8, size - 8):
         expected[6, i], piece[6, i] = (1 if i % 2 == 0 else -1), 3
         expected[i, 6], piece[i, 6] = (1 if i % 2 == 0 else -1), 4
-    centres = pattern_position((size - 17) // 4)
-    number = 5
-    for r in centres:
-        for c in centres:
-            if (r < 9 and c < 9) or (r < 9 and c > size - 10) or (r > size - 10 and c < 9):
-                continue
-            for dr in range(-2, 3):
-                for dc in range(-2, 3):
-                    expected[r + dr, c + dc] = 1 if max(abs(dr), abs(dc)) != 1 else -1
-                    piece[r + dr, c + dc] = number
-            number += 1
+    for number, (r, c) in enumerate(alignment_centres((size - 17) // 4), start=5):
+        for dr in range(-2, 3):
+            for dc in range(-2, 3):
+                expected[r + dr, c + dc] = 1 if max(abs(dr), abs(dc)) != 1 else -1
+                piece[r + dr, c + dc] = number
     rows, cols = np.nonzero(piece >= 0)
     return cols + 0.5, rows + 0.5, expected[rows, cols], piece[rows, cols]
 

@@ -72,15 +72,19 @@ def function_modules(version: int) -> np.ndarray:
     f = np.zeros((n, n), dtype=bool)
     f[:9, :9] = f[:9, n - 8:] = f[n - 8:, :9] = True  # finders, separators, format areas, the dark module
     f[6, :] = f[:, 6] = True
-    centres = pattern_position(version)
-    corners = {(centres[0], centres[0]), (centres[0], centres[-1]), (centres[-1], centres[0])} if centres else set()
-    for r in centres:
-        for c in centres:
-            if (r, c) not in corners:
-                f[r - 2:r + 3, c - 2:c + 3] = True
+    for r, c in alignment_centres(version):
+        f[r - 2:r + 3, c - 2:c + 3] = True
     if version >= 7:
         f[:6, n - 11:n - 8] = f[n - 11:n - 8, :6] = True
     return f
+
+
+@cache
+def alignment_centres(version: int) -> list[tuple[int, int]]:
+    """(row, column) of each alignment pattern's centre (none where a finder is)."""
+    centres = pattern_position(version)
+    corners = {(centres[0], centres[0]), (centres[0], centres[-1]), (centres[-1], centres[0])} if centres else set()
+    return [(r, c) for r in centres for c in centres if (r, c) not in corners]
 
 
 @cache
